@@ -1,0 +1,157 @@
+// Package api is phusong's HTTP surface: the Fiber app, every route in one
+// table with its access policy, the middleware every request goes through
+// (request id, recovery, request log, metrics, authentication, the one
+// authorization check, CSRF), and the one error handler.
+//
+// A handler parses, authorizes through auth, makes one domain call and
+// renders; it holds no SQL and no business rules.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/ansrivas/fiberprometheus/v2"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/geo/admin"
+)
+
+// Deps are what the API needs; cmd/phusong builds them from its Config.
+type Deps struct {
+	Pool           *pgxpool.Pool
+	Auth           *auth.Store
+	Admin          *admin.Data
+	Log            *slog.Logger
+	Registry       *prometheus.Registry // nil: metrics are not collected
+	Ready          func(context.Context) error
+	BodyLimit      int           // bytes; larger bodies get 413
+	RequestTimeout time.Duration // deadline of each request's context
+	CookieSecure   bool          // Secure flag on the session cookie
+	LoginPerMinute int           // login attempts per client address per minute
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string
+	Path    string
+	Policy  auth.Policy
+	handler fiber.Handler
+}
+
+type handler struct {
+	d Deps
+}
+
+// routes is the whole HTTP surface. Every route names its policy; the
+// authorization matrix test is generated from this table.
+func (h *handler) routes() []Route {
+	return []Route{
+		{"GET", "/healthz", auth.Public, h.healthz},
+		{"GET", "/readyz", auth.Public, h.readyz},
+		{"GET", "/metrics", auth.Public, h.metrics},
+
+		{"POST", "/api/v1/auth/login", auth.Public, h.login},
+		{"POST", "/api/v1/auth/logout", auth.AnyUser, h.logout},
+		{"GET", "/api/v1/auth/me", auth.AnyUser, h.me},
+		{"GET", "/api/v1/auth/tokens", auth.AnyUser, h.listTokens},
+		{"POST", "/api/v1/auth/tokens", auth.AnyUser, h.createToken},
+		{"DELETE", "/api/v1/auth/tokens/:id", auth.AnyUser, h.revokeToken},
+
+		{"GET", "/api/v1/users", auth.Admins, h.listUsers},
+		{"POST", "/api/v1/users", auth.Admins, h.createUser},
+		{"PATCH", "/api/v1/users/:username", auth.Admins, h.updateUser},
+
+		{"GET", "/api/v1/audit", auth.Reviewers, h.listAudit},
+
+		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},
+		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
+
+		{"GET", "/", auth.Public, h.page},
+		{"GET", "/static/*", auth.Public, h.static},
+	}
+}
+
+// Routes returns the route table (without handlers), for the
+// authorization matrix and the docs.
+func Routes() []Route {
+	rs := (&handler{}).routes()
+	for i := range rs {
+		rs[i].handler = nil
+	}
+	return rs
+}
+
+// New returns the Fiber app serving every route of the table.
+func New(d Deps) *fiber.App {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.BodyLimit == 0 {
+		d.BodyLimit = 64 << 20
+	}
+	if d.RequestTimeout == 0 {
+		d.RequestTimeout = 60 * time.Second
+	}
+	if d.LoginPerMinute == 0 {
+		d.LoginPerMinute = 10
+	}
+	h := &handler{d: d}
+	app := fiber.New(fiber.Config{
+		AppName:               "phusong",
+		BodyLimit:             d.BodyLimit,
+		ErrorHandler:          errorHandler(d.Log),
+		DisableStartupMessage: true,
+		// Values from c.Params/Query/Body are kept after handlers return
+		// (audit summaries, stored rows): copy them rather than alias
+		// Fiber's reused buffers.
+		Immutable:    true,
+		ReadTimeout:  2 * time.Minute,
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+	})
+	app.Use(requestid.New(requestid.Config{ContextKey: localRequestID}))
+	app.Use(h.requestLog)
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; connect-src 'self'",
+	}))
+	if d.Registry != nil {
+		prom := fiberprometheus.NewWithRegistry(d.Registry, "phusong", "phusong", "http", nil)
+		prom.SetSkipPaths([]string{"/metrics", "/healthz"})
+		app.Use(prom.Middleware)
+	}
+	loginLimit := limiter.New(limiter.Config{
+		Max:        d.LoginPerMinute,
+		Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return c.IP()
+		},
+		LimitReached: func(c *fiber.Ctx) error { return errTooManyLogins },
+	})
+	for _, r := range h.routes() {
+		chain := []fiber.Handler{h.guard(r.Policy)}
+		if r.Path == "/api/v1/auth/login" {
+			chain = append(chain, loginLimit)
+		}
+		app.Add(r.Method, r.Path, append(chain, r.handler)...)
+	}
+	return app
+}
+
+func (h *handler) metrics(c *fiber.Ctx) error {
+	if h.d.Registry == nil {
+		return fiber.ErrNotFound
+	}
+	return adaptor.HTTPHandler(promhttp.HandlerFor(h.d.Registry, promhttp.HandlerOpts{}))(c)
+}

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"syscall"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/phusong/phusong"
+)
+
+// errorBody is the one JSON shape of every error response.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string            `json:"code"`
+	Message   string            `json:"message"` // English, for logs and scripts
+	MessageVI string            `json:"message_vi"`
+	MessageEN string            `json:"message_en"`
+	RequestID string            `json:"request_id,omitempty"`
+	Details   []phusong.Problem `json:"details,omitempty"`
+	Total     int               `json:"total_details,omitempty"` // when Details was capped
+}
+
+// maxDetails caps the problems an error response carries; the full list of
+// a submission's problems is downloadable as CSV.
+const maxDetails = 1000
+
+// kinds maps error kinds to HTTP statuses, in one table (wtf http.go).
+var kinds = []struct {
+	kind   error
+	status int
+	code   string
+	msg    phusong.Message
+}{
+	{phusong.ErrNotFound, fiber.StatusNotFound, "not_found", phusong.Message{VI: "Không tìm thấy.", EN: "Not found."}},
+	{phusong.ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized", phusong.Message{VI: "Hãy đăng nhập.", EN: "Log in first."}},
+	{phusong.ErrForbidden, fiber.StatusForbidden, "forbidden", phusong.Message{VI: "Tài khoản của bạn không có quyền làm việc này.", EN: "Your account may not do this."}},
+	{phusong.ErrConflict, fiber.StatusConflict, "conflict", phusong.Message{VI: "Xung đột với dữ liệu đã có.", EN: "Conflicts with existing data."}},
+	{phusong.ErrRateLimited, fiber.StatusTooManyRequests, "too_many_requests", phusong.Message{VI: "Quá nhiều yêu cầu; hãy thử lại sau.", EN: "Too many requests; try again later."}},
+	{phusong.ErrUnavailable, fiber.StatusServiceUnavailable, "unavailable", msgUnavailable},
+}
+
+var msgUnavailable = phusong.Message{
+	VI: "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Hãy thử lại sau ít phút.",
+	EN: "The service cannot reach its database right now. Try again in a few minutes.",
+}
+
+var msgInternal = phusong.Message{
+	VI: "Lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, gửi mã yêu cầu (request_id) cho bộ phận hỗ trợ.",
+	EN: "Internal error. Try again; if it persists, send the request_id to support.",
+}
+
+// fiberCodes gives person-readable texts to the errors Fiber raises itself.
+var fiberCodes = map[int]struct {
+	code string
+	msg  phusong.Message
+}{
+	fiber.StatusNotFound:              {"not_found", phusong.Message{VI: "Không có địa chỉ này.", EN: "No such route."}},
+	fiber.StatusMethodNotAllowed:      {"method_not_allowed", phusong.Message{VI: "Phương thức HTTP không được hỗ trợ ở địa chỉ này.", EN: "This HTTP method is not allowed here."}},
+	fiber.StatusRequestEntityTooLarge: {"body_too_large", phusong.Message{VI: "Dữ liệu gửi lên quá lớn so với giới hạn cho phép.", EN: "The request body is larger than the limit."}},
+	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", phusong.Message{VI: "Kiểu nội dung không được hỗ trợ.", EN: "Unsupported content type."}},
+	fiber.StatusBadRequest:            {"bad_request", phusong.Message{VI: "Yêu cầu không hợp lệ.", EN: "Bad request."}},
+	fiber.StatusRequestTimeout:        {"timeout", phusong.Message{VI: "Yêu cầu quá thời gian.", EN: "The request timed out."}},
+}
+
+// statusOf returns the HTTP status, code and message for err.
+func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
+	var in *phusong.InputError
+	if errors.As(err, &in) {
+		status := fiber.StatusUnprocessableEntity
+		if in.Code == "malformed_json" || in.Code == "unknown_field" || in.Code == "bad_query" {
+			status = fiber.StatusBadRequest
+		}
+		if in.Code == "unsupported_media_type" {
+			status = fiber.StatusUnsupportedMediaType
+		}
+		if in.Code == "body_too_large" || in.Code == "file_too_large" {
+			status = fiber.StatusRequestEntityTooLarge
+		}
+		return status, in.Code, in.Message, in.Problems
+	}
+	if dbDown(err) {
+		return fiber.StatusServiceUnavailable, "database_unavailable", msgUnavailable, nil
+	}
+	var ke *phusong.KindError
+	for _, k := range kinds {
+		if errors.Is(err, k.kind) {
+			if errors.As(err, &ke) {
+				return k.status, ke.Code, ke.Message, nil
+			}
+			return k.status, k.code, k.msg, nil
+		}
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		if fc, ok := fiberCodes[fe.Code]; ok {
+			return fe.Code, fc.code, fc.msg, nil
+		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return fe.Code, "bad_request", phusong.Message{VI: "Yêu cầu không hợp lệ.", EN: fe.Message}, nil
+		}
+	}
+	return fiber.StatusInternalServerError, "internal", msgInternal, nil
+}
+
+// dbDown reports whether err means the database cannot be reached, so the
+// request should fail fast with 503 rather than 500. The pool reconnects
+// by itself when the server is back.
+func dbDown(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, context.DeadlineExceeded):
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 08xxx connection exceptions
+		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || (len(pe.Code) == 5 && pe.Code[:2] == "08")
+	}
+	return pgconn.SafeToRetry(err)
+}
+
+// errorHandler renders every error in the one JSON shape. A 500 shows a
+// generic message and the request id; the detail goes to the log only,
+// so SQL, file paths and stack traces never reach the client.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		status, code, msg, probs := statusOf(err)
+		rid, _ := c.Locals(localRequestID).(string)
+		if status >= 500 {
+			log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "status", status, "error", err)
+		}
+		body := errorBody{Error: errorDetail{Code: code, Message: msg.EN, MessageVI: msg.VI, MessageEN: msg.EN, RequestID: rid, Details: probs}}
+		if len(probs) > maxDetails {
+			body.Error.Details = probs[:maxDetails]
+			body.Error.Total = len(probs)
+		}
+		if status == fiber.StatusTooManyRequests {
+			c.Set(fiber.HeaderRetryAfter, "60")
+		}
+		return c.Status(status).JSON(body)
+	}
+}

@@ -1,0 +1,227 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/phusong/phusong"
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/cmd/phusong/localpg"
+	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/migrations"
+	"github.com/phusong/phusong/migrations/dbtest"
+)
+
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin := withToken(e.tokens[phusong.RoleAdmin])
+	tests := []struct {
+		name, method, path string
+		body               any
+		opts               []reqOpt
+		status             int
+		code               string
+	}{
+		{"malformed json", "POST", "/api/v1/users", `{"username": `, []reqOpt{admin}, 400, "malformed_json"},
+		{"unknown field", "POST", "/api/v1/users", `{"username":"abc","colour":"red"}`, []reqOpt{admin}, 400, "unknown_field"},
+		{"trailing data", "POST", "/api/v1/users", `{"username":"abc"} {}`, []reqOpt{admin}, 400, "malformed_json"},
+		{"wrong type", "POST", "/api/v1/users", `{"username": 12}`, []reqOpt{admin}, 400, "malformed_json"},
+		{"wrong content type", "POST", "/api/v1/users", `username=abc`, []reqOpt{admin, withHeader("Content-Type", "application/x-www-form-urlencoded")}, 415, "unsupported_media_type"},
+		{"invalid user", "POST", "/api/v1/users", map[string]any{"username": "A", "password": "short", "role": "king"}, []reqOpt{admin}, 422, "invalid_user"},
+		{"username taken", "POST", "/api/v1/users", map[string]any{"username": "test-admin", "password": "long-enough-pw", "role": "admin"}, []reqOpt{admin}, 409, "username_taken"},
+		{"province unknown", "POST", "/api/v1/users", map[string]any{"username": "p99", "password": "long-enough-pw", "role": "province", "province_code": "99"}, []reqOpt{admin}, 422, "invalid_user"},
+		{"no such user", "PATCH", "/api/v1/users/nobody", map[string]any{"full_name": "x"}, []reqOpt{admin}, 404, "user_not_found"},
+		{"no such route", "GET", "/api/v1/nothing", nil, nil, 404, "not_found"},
+		{"no such province", "GET", "/api/v1/provinces/99/communes", nil, nil, 404, "province_not_found"},
+		{"bad token", "GET", "/api/v1/auth/me", nil, []reqOpt{withToken("phs_nope")}, 401, "token_invalid"},
+		{"not bearer", "GET", "/api/v1/auth/me", nil, []reqOpt{withHeader("Authorization", "Basic abc")}, 401, "login_required"},
+		{"bad audit time", "GET", "/api/v1/audit?from=yesterday", nil, []reqOpt{admin}, 400, "bad_query"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, out := e.do(tc.method, tc.path, tc.body, tc.opts...)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("got %d, want %d: %.300s", resp.StatusCode, tc.status, out)
+			}
+			got := decodeErr(t, out)
+			if got.Error.Code != tc.code {
+				t.Fatalf("code: got %q, want %q", got.Error.Code, tc.code)
+			}
+			for _, leak := range []string{"SQLSTATE", "pgx", ".go:", "goroutine", "/work/", "INSERT", "SELECT"} {
+				if strings.Contains(string(out), leak) {
+					t.Fatalf("error body leaks %q: %s", leak, out)
+				}
+			}
+		})
+	}
+}
+
+// TestOversizedBody goes through a real listener: Fiber's in-memory test
+// transport refuses the body before the server sees it.
+func TestOversizedBody(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.app.Listener(ln)
+	t.Cleanup(func() { _ = e.app.Shutdown() })
+	big := `{"username":"` + strings.Repeat("x", 2<<20) + `"}`
+	req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/api/v1/users", strings.NewReader(big))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.tokens[phusong.RoleAdmin])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 413 || decodeErr(t, out).Error.Code != "body_too_large" {
+		t.Fatalf("got %d %s, want 413 body_too_large", resp.StatusCode, out)
+	}
+}
+
+// TestBadCredentialsSayNothing: a wrong password and an unknown user get
+// the same answer.
+func TestBadCredentialsSayNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r1, b1 := e.do("POST", "/api/v1/auth/login", map[string]string{"username": "test-admin", "password": "wrong-password"})
+	r2, b2 := e.do("POST", "/api/v1/auth/login", map[string]string{"username": "nobody-here", "password": "wrong-password"})
+	if r1.StatusCode != 401 || r2.StatusCode != 401 {
+		t.Fatalf("got %d and %d, want 401 twice", r1.StatusCode, r2.StatusCode)
+	}
+	e1, e2 := decodeErr(t, b1), decodeErr(t, b2)
+	if e1.Error.Code != e2.Error.Code || e1.Error.MessageEN != e2.Error.MessageEN {
+		t.Fatalf("answers differ: %s vs %s", b1, b2)
+	}
+}
+
+func TestPanicBecomes500(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.app.Get("/test-panic", func(c *fiber.Ctx) error { panic("boom /work/secret.go") })
+	resp, out := e.do("GET", "/test-panic", nil)
+	if resp.StatusCode != 500 {
+		t.Fatalf("got %d, want 500", resp.StatusCode)
+	}
+	got := decodeErr(t, out)
+	if got.Error.RequestID == "" || strings.Contains(string(out), "boom") {
+		t.Fatalf("want a request id and no panic text: %s", out)
+	}
+	if !strings.Contains(e.logs.String(), "boom") || !strings.Contains(e.logs.String(), got.Error.RequestID) {
+		t.Fatalf("the panic and its request id must be logged: %s", e.logs.String())
+	}
+	// The server keeps serving.
+	if resp, _ := e.do("GET", "/healthz", nil); resp.StatusCode != 200 {
+		t.Fatalf("after a panic: healthz %d", resp.StatusCode)
+	}
+}
+
+func TestRequestLogLine(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.do("GET", "/api/v1/auth/me", nil, withToken(e.tokens[phusong.RoleReviewer]))
+	var line map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(e.logs.String()), "\n") {
+		if strings.Contains(l, `"route":"/api/v1/auth/me"`) {
+			_ = json.Unmarshal([]byte(l), &line)
+		}
+	}
+	for _, k := range []string{"request_id", "user", "role", "method", "route", "status", "duration_ms"} {
+		if _, ok := line[k]; !ok {
+			t.Errorf("request log line lacks %q: %v", k, line)
+		}
+	}
+	if line["user"] != "test-reviewer" || line["status"] != float64(200) {
+		t.Errorf("got user %v status %v", line["user"], line["status"])
+	}
+}
+
+// TestDatabaseOutage stops a private cluster under a running app: requests
+// fail fast with 503, and succeed again once the server is back, with no
+// restart of the app.
+func TestDatabaseOutage(t *testing.T) {
+	t.Parallel()
+	root, err := dbtest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp(filepath.Join(root, "var"), "outage-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cl, err := localpg.Start(ctx, dir, localpg.Options{Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.ForceStop(); os.RemoveAll(dir) })
+	if err := cl.EnsureDatabase(ctx, "phusong", "phusong"); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, cl.URL("phusong", "phusong"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := migrations.UpPool(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := admin.Load()
+	st := auth.NewStore(pool)
+	u, err := st.CreateUser(phusong.WithActor(ctx, phusong.System), auth.NewUser{Username: "rev", Password: "reviewer-pass", Role: phusong.RoleReviewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := st.CreateToken(phusong.WithActor(ctx, u.Actor()), "t", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := api.New(api.Deps{Pool: pool, Auth: st, Admin: ref, Ready: func(ctx context.Context) error {
+		return pool.Ping(ctx)
+	}})
+	call := func(path string) int {
+		req, _ := http.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Secret)
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := call("/api/v1/audit"); got != 200 {
+		t.Fatalf("before the outage: %d", got)
+	}
+	if err := cl.ForceStop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/api/v1/audit", "/readyz"} {
+		if got := call(p); got != 503 {
+			t.Fatalf("during the outage %s: got %d, want 503", p, got)
+		}
+	}
+	if got := call("/healthz"); got != 200 {
+		t.Fatalf("healthz during the outage: %d (the process is up)", got)
+	}
+	if err := cl.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := call("/api/v1/audit"); got != 200 {
+		t.Fatalf("after the outage: got %d, want 200", got)
+	}
+}

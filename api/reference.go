@@ -1,0 +1,48 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/phusong/phusong"
+)
+
+type provinceOut struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	FullName string `json:"full_name"`
+	NameEn   string `json:"name_en"`
+}
+
+// listProvinces serves the 34 provinces of 2025 (public reference data).
+func (h *handler) listProvinces(c *fiber.Ctx) error {
+	ps := h.d.Admin.Provinces()
+	out := make([]provinceOut, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, provinceOut{p.Code, p.Name, p.FullName, p.NameEn})
+	}
+	return c.JSON(fiber.Map{"provinces": out})
+}
+
+type communeOut struct {
+	Code     string     `json:"code"`
+	Name     string     `json:"name"`
+	FullName string     `json:"full_name"`
+	NameEn   string     `json:"name_en"`
+	Kind     string     `json:"kind"`
+	Point    [2]float64 `json:"point"`
+}
+
+func (h *handler) listCommunes(c *fiber.Ctx) error {
+	code := c.Params("code")
+	if _, ok := h.d.Admin.Province(code); !ok {
+		return phusong.Errorf(phusong.ErrNotFound, "province_not_found",
+			"Không có tỉnh mang mã "+code+" trong danh mục 34 tỉnh, thành phố từ 2025.",
+			"No province has code "+code+" among the 34 provinces of 2025.")
+	}
+	cs := h.d.Admin.ProvinceCommunes(code)
+	out := make([]communeOut, 0, len(cs))
+	for _, m := range cs {
+		out = append(out, communeOut{m.Code, m.Name, m.FullName, m.NameEn, m.Kind, m.Point})
+	}
+	return c.JSON(fiber.Map{"province_code": code, "communes": out})
+}

@@ -1,0 +1,237 @@
+package intake_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"encoding/csv"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/phusong/phusong/geo/intake"
+)
+
+// zipWithEntry builds a zip with one sheet entry of actual zero bytes,
+// compressed, whose directory declares declared bytes (0 = the truth).
+func zipWithEntry(t *testing.T, declared uint64, actual int) []byte {
+	t.Helper()
+	data := make([]byte, actual)
+	var packed bytes.Buffer
+	fw, _ := flate.NewWriter(&packed, flate.BestCompression)
+	fw.Write(data)
+	fw.Close()
+	if declared == 0 {
+		declared = uint64(actual)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+		CRC32: crc32.ChecksumIEEE(data), CompressedSize64: uint64(packed.Len()), UncompressedSize64: declared})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(packed.Bytes())
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// writeXLSXTestdata writes the committed workbooks (go test -update): excelize
+// stamps the creation time, so they are written once, not compared.
+func writeXLSXTestdata(t *testing.T) {
+	rows := csvRows(t, "valid_utf8.csv")
+
+	// valid.xlsx: a title above the headers, the Vietnamese header row,
+	// numbers as numbers, dates as date cells, one commune code typed as a number.
+	f := excelize.NewFile()
+	sheet := "Lai Châu"
+	f.SetSheetName("Sheet1", sheet)
+	f.SetCellValue(sheet, "A1", "DANH SÁCH THÔN, BẢN CHƯA CÓ SÓNG DI ĐỘNG - TỈNH LAI CHÂU")
+	for c, h := range rows[0] {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 3)
+		f.SetCellValue(sheet, cell, h)
+		col, _ := intake.ColumnByName(h)
+		cell, _ = excelize.CoordinatesToCellName(c+1, 4)
+		f.SetCellValue(sheet, cell, col.VI)
+	}
+	dateFmt := "dd/mm/yyyy"
+	dateStyle, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	for r, rec := range rows[1:] {
+		for c, v := range rec {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+5)
+			switch h := rows[0][c]; {
+			case v == "":
+			case h == "commune_code" && r == 2:
+				f.SetCellValue(sheet, cell, 3434) // lost its leading zero
+			case h == "lat" || h == "lon" || h == "households" || h == "population" || h == "rsrp_viettel":
+				f.SetCellValue(sheet, cell, mustFloat(t, v))
+			case h == "surveyed_on":
+				d, _ := time.Parse("2006-01-02", v)
+				f.SetCellValue(sheet, cell, d)
+				f.SetCellStyle(sheet, cell, cell, dateStyle)
+			default:
+				f.SetCellValue(sheet, cell, v)
+			}
+		}
+	}
+	if err := f.SaveAs(filepath.Join("testdata", "valid.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+
+	// formula.xlsx: households is =40+5 with its cached value 45, notes a
+	// HYPERLINK formula with its cached text, population a formula without a
+	// cached value (read as empty); the sheet follows the template's layout.
+	g := excelize.NewFile()
+	g.SetSheetName("Sheet1", intake.SheetData)
+	for c, h := range rows[0] {
+		col, _ := intake.ColumnByName(h)
+		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+		g.SetCellValue(intake.SheetData, cell, h)
+		cell, _ = excelize.CoordinatesToCellName(c+1, 2)
+		g.SetCellValue(intake.SheetData, cell, col.VI)
+		cell, _ = excelize.CoordinatesToCellName(c+1, 3)
+		switch v := rows[1][c]; h {
+		case "households":
+			g.SetCellValue(intake.SheetData, cell, 45)
+		case "population":
+			g.SetCellValue(intake.SheetData, cell, 190)
+		case "notes":
+			g.SetCellValue(intake.SheetData, cell, "xem ảnh")
+		default:
+			g.SetCellValue(intake.SheetData, cell, v)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := g.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := rewriteZipEntry(t, buf.Bytes(), "xl/worksheets/sheet1.xml", func(xml string) string {
+		xml = replaceCell(t, xml, "G3", `<c r="G3"><f>40+5</f><v>45</v></c>`)
+		xml = replaceCell(t, xml, "H3", `<c r="H3"><f>G3*4</f></c>`)
+		return replaceCell(t, xml, "U3", `<c r="U3" t="str"><f>HYPERLINK("http://example.org/anh.jpg","xem ảnh")</f><v>xem ảnh</v></c>`)
+	})
+	if err := os.WriteFile(filepath.Join("testdata", "formula.xlsx"), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func replaceCell(t *testing.T, xml, ref, with string) string {
+	re := regexp.MustCompile(`<c r="` + ref + `"[^>]*>.*?</c>`)
+	if !re.MatchString(xml) {
+		t.Fatalf("cell %s not found in sheet XML", ref)
+	}
+	return re.ReplaceAllLiteralString(xml, with)
+}
+
+func rewriteZipEntry(t *testing.T, data []byte, name string, edit func(string) string) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == name {
+			b = []byte(edit(string(b)))
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// csvRows reads a UTF-8 test file with encoding/csv.
+func csvRows(t *testing.T, name string) [][]string {
+	rows, err := csv.NewReader(bytes.NewReader(testdata(t, name))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestTemplateRoundTrip(t *testing.T) {
+	ref := reference(t)
+	for _, province := range []string{"12", "08", ""} {
+		t.Run("province "+province, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := intake.Template(&buf, province, ref); err != nil {
+				t.Fatal(err)
+			}
+			rep, pts, err := read(t, buf.Bytes(), intake.Options{Province: province})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Rows != 1 || rep.Valid != 1 || len(rep.Errors) != 0 || len(rep.Warnings) != 0 {
+				t.Fatalf("template read back: rows %d valid %d errors %v warnings %v", rep.Rows, rep.Valid, rep.Errors, rep.Warnings)
+			}
+			if pts[0].Row != 3 || pts[0].GridPower != "partial" || pts[0].Signal[0] != "2g" || len(pts[0].Facilities) != 2 {
+				t.Errorf("example point %+v", pts[0])
+			}
+			if len(rep.Columns) != len(intake.Columns) {
+				t.Errorf("columns read %v, want all %d", rep.Columns, len(intake.Columns))
+			}
+
+			f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if got := f.GetSheetList(); len(got) != 3 || got[0] != intake.SheetData || got[1] != intake.SheetInstructions {
+				t.Errorf("sheets %v", got)
+			}
+			dvs, _ := f.GetDataValidations(intake.SheetData)
+			lists, ranges := 0, 0
+			for _, dv := range dvs {
+				switch dv.Type {
+				case "list":
+					lists++
+				case "whole", "decimal", "date", "textLength":
+					ranges++
+				}
+			}
+			enums := 1 // commune_code
+			for _, c := range intake.Columns {
+				if len(c.Values) > 0 {
+					enums++
+				}
+			}
+			if lists != enums || ranges < 8 {
+				t.Errorf("%d dropdown lists (want %d) and %d ranges (want ≥ 8)", lists, enums, ranges)
+			}
+			instructions, _ := f.GetRows(intake.SheetInstructions)
+			text := ""
+			for _, r := range instructions {
+				text += strings.Join(r, " ") + "\n"
+			}
+			for _, want := range []string{"Google Maps", "VN-2000", "Số hộ cần phủ sóng", "không có sóng", "Tọa độ X", "hướng Đông"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("instructions do not mention %q", want)
+				}
+			}
+		})
+	}
+}

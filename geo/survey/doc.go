@@ -1,0 +1,22 @@
+// Package survey owns survey points and submissions, and the review
+// workflow: a province submits a file (submitted), reviewers accept it or
+// return it with a comment (accepted / returned).
+//
+// Tables: submissions, survey_points (migrations/00006_survey.sql).
+//
+// A submission is stored whole or not at all: Submit streams the points a
+// reader emits into a staging table with COPY inside one transaction,
+// checks them against the stored points (same ref_id: update; same village
+// name within 100 m under another id: refuse), and either commits them all
+// or rolls every point back and keeps only the submission's row and
+// problems, so the officer can read and download them.
+//
+// Every query is scoped by the actor in the context: a province officer's
+// queries carry its province code, so a handler that forgot a check still
+// cannot leak another province's unpublished points.
+//
+// What it does not do: read files (geo/intake does, without a database).
+//
+// Glossary: thôn/bản/ấp — village; trắng sóng — no signal at all;
+// lõm sóng — signal but no 4G; ĐBKK — especially disadvantaged village.
+package survey

@@ -1,0 +1,472 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/phusong/phusong"
+)
+
+// Store reads and writes survey points and submissions.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// NewStore returns a Store over pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Submission statuses.
+const (
+	StatusRejected  = "rejected"  // validation failed; no point was stored
+	StatusSubmitted = "submitted" // stored, waiting for review
+	StatusAccepted  = "accepted"
+	StatusReturned  = "returned" // sent back to the province with a comment
+)
+
+// Modes of a submission.
+const (
+	ModeAll       = "all"        // store every row or none (default)
+	ModeValidOnly = "valid_only" // store the valid rows, report the others
+)
+
+// MaxStoredProblems caps the problems kept with a submission; the counts
+// stay exact.
+const MaxStoredProblems = 100_000
+
+// NewSubmission describes an upload before its rows are read.
+type NewSubmission struct {
+	ProvinceCode   string
+	Filename       string
+	Mode           string // ModeAll or ModeValidOnly
+	IdempotencyKey string // a resubmission with the same key returns the first result
+}
+
+// Result is what the reader found in the file.
+type Result struct {
+	Format, Encoding string
+	Rows             int // data rows read
+	InvalidRows      int // rows with at least one error
+	Errors           []phusong.Problem
+	Warnings         []phusong.Problem
+	ErrorCount       int // all errors, including those beyond the cap of Errors
+	WarningCount     int
+}
+
+// Submission is a stored submission.
+type Submission struct {
+	ID             int64             `json:"id"`
+	ProvinceCode   string            `json:"province_code"`
+	Submitter      string            `json:"submitted_by"`
+	Status         string            `json:"status"`
+	Mode           string            `json:"mode"`
+	Filename       string            `json:"filename"`
+	Format         string            `json:"format"`
+	Encoding       string            `json:"encoding,omitempty"`
+	Rows           int               `json:"rows"`
+	InvalidRows    int               `json:"invalid_rows"`
+	Inserted       int               `json:"inserted"`
+	Updated        int               `json:"updated"`
+	ErrorCount     int               `json:"error_count"`
+	WarningCount   int               `json:"warning_count"`
+	ReviewComment  string            `json:"review_comment,omitempty"`
+	DecidedAt      *time.Time        `json:"decided_at,omitempty"`
+	CreatedAt      time.Time         `json:"created_at"`
+	Replayed       bool              `json:"replayed,omitempty"` // returned again for a repeated Idempotency-Key
+	Problems       []phusong.Problem `json:"-"`
+	IdempotencyKey string            `json:"-"`
+}
+
+var errAnonymous = phusong.Errorf(phusong.ErrUnauthorized, "login_required", "Hãy đăng nhập.", "Log in first.")
+
+func actor(ctx context.Context) (phusong.Actor, error) {
+	a, ok := phusong.ActorFrom(ctx)
+	if !ok || a.Role == "" {
+		return a, errAnonymous
+	}
+	return a, nil
+}
+
+func forbiddenProvince(code string) error {
+	return phusong.Errorf(phusong.ErrForbidden, "other_province",
+		fmt.Sprintf("Tài khoản của bạn không được nộp hoặc xem dữ liệu của tỉnh %s.", code),
+		fmt.Sprintf("Your account may not submit or read data of province %s.", code))
+}
+
+// ErrInvalid is wrapped by Submit's reader callback errors that mean "the
+// rows are invalid", as opposed to an unreadable file or a fault.
+var ErrInvalid = errors.New("survey: invalid rows")
+
+var stagingColumns = []string{
+	"province_code", "commune_code", "village_name", "village_key", "ref_id", "lon", "lat", "source_crs",
+	"households", "population", "grid_power", "road_access", "terrain", "dbkk",
+	"signal_viettel", "signal_vinaphone", "signal_mobifone", "signal_vietnamobile",
+	"rsrp_viettel", "rsrp_vinaphone", "rsrp_mobifone", "rsrp_vietnamobile",
+	"facilities", "surveyed_on", "surveyed_by", "notes", "category", "source_row",
+}
+
+const createStaging = `
+CREATE TEMP TABLE staging_points (
+    province_code text, commune_code text, village_name text, village_key text, ref_id text,
+    lon float8, lat float8, source_crs text, households int, population int,
+    grid_power text, road_access text, terrain text, dbkk boolean,
+    signal_viettel text, signal_vinaphone text, signal_mobifone text, signal_vietnamobile text,
+    rsrp_viettel smallint, rsrp_vinaphone smallint, rsrp_mobifone smallint, rsrp_vietnamobile smallint,
+    facilities text[], surveyed_on date, surveyed_by text, notes text, category text, source_row int
+) ON COMMIT DROP`
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return int32(n)
+}
+
+func (p *Point) row() []any {
+	var dbkk any
+	switch p.DBKK {
+	case "yes":
+		dbkk = true
+	case "no":
+		dbkk = false
+	}
+	fac := p.Facilities
+	if fac == nil {
+		fac = []string{}
+	}
+	return []any{
+		p.ProvinceCode, p.CommuneCode, p.VillageName, Fold(p.VillageName), nullText(p.RefID), p.Location[0], p.Location[1], p.SourceCRS,
+		int32(p.Households), nullInt(p.Population), p.GridPower, nullText(p.RoadAccess), nullText(p.Terrain), dbkk,
+		nullText(p.Signal[Viettel]), nullText(p.Signal[VinaPhone]), nullText(p.Signal[MobiFone]), nullText(p.Signal[Vietnamobile]),
+		nullInt(p.RSRP[Viettel]), nullInt(p.RSRP[VinaPhone]), nullInt(p.RSRP[MobiFone]), nullInt(p.RSRP[Vietnamobile]),
+		fac, p.SurveyedOn, p.SurveyedBy, p.Notes, p.Category, int32(p.Row),
+	}
+}
+
+// Submit stores a submission in one transaction. read must call emit for
+// every valid point, in file order, and return what it found; emit fails
+// when the point belongs to a province the actor may not submit for.
+// With ModeAll, any error (from the file or from the checks against stored
+// points) rolls back every point; the submission is then kept with status
+// "rejected" and its problems. A repeated IdempotencyKey of the same user
+// returns the first submission without reading anything. Audited.
+func (s *Store) Submit(ctx context.Context, n NewSubmission, read func(emit func(Point) error) (Result, error)) (Submission, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Submission{}, err
+	}
+	if !a.CanSeeProvince(n.ProvinceCode) || a.Role == phusong.RoleOperator {
+		return Submission{}, forbiddenProvince(n.ProvinceCode)
+	}
+	if n.Mode == "" {
+		n.Mode = ModeAll
+	}
+	if n.IdempotencyKey != "" {
+		if prev, err := s.byIdempotencyKey(ctx, a.UserID, n.IdempotencyKey); err == nil {
+			prev.Replayed = true
+			return prev, nil
+		} else if !errors.Is(err, phusong.ErrNotFound) {
+			return Submission{}, err
+		}
+	}
+	sub := Submission{ProvinceCode: n.ProvinceCode, Submitter: a.Username, Mode: n.Mode, Filename: n.Filename, IdempotencyKey: n.IdempotencyKey}
+	var res Result
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO submissions (province_code, submitted_by, submitter_name, status, mode, filename, idempotency_key)
+			VALUES ($1, $2, $3, 'submitted', $4, $5, $6) RETURNING id, created_at`,
+			n.ProvinceCode, nullID(a.UserID), a.Username, n.Mode, n.Filename, nullText(n.IdempotencyKey)).Scan(&sub.ID, &sub.CreatedAt); err != nil {
+			return fmt.Errorf("insert submission: %w", err)
+		}
+		if _, err := tx.Exec(ctx, createStaging); err != nil {
+			return fmt.Errorf("staging: %w", err)
+		}
+		var readErr error
+		res, readErr = s.copyPoints(ctx, tx, n.ProvinceCode, read)
+		if readErr != nil {
+			return readErr
+		}
+		if res.ErrorCount > 0 && n.Mode == ModeAll {
+			return errRejected
+		}
+		dups, updates, err := checkStored(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res.Errors = append(res.Errors, dups...)
+		res.ErrorCount += len(dups)
+		res.InvalidRows += len(dups)
+		res.Warnings = append(res.Warnings, updates...)
+		res.WarningCount += len(updates)
+		if len(dups) > 0 {
+			if n.Mode == ModeAll {
+				return errRejected
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM staging_points s USING survey_points p
+				WHERE p.province_code = s.province_code AND p.village_key = s.village_key
+				  AND ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography, 100)
+				  AND (s.ref_id IS NULL OR p.ref_id IS DISTINCT FROM s.ref_id)`); err != nil {
+				return fmt.Errorf("drop duplicates: %w", err)
+			}
+		}
+		total, err := insertPoints(ctx, tx, sub.ID)
+		if err != nil {
+			return err
+		}
+		sub.Updated = len(updates)
+		sub.Inserted = int(total) - sub.Updated
+		sub.Status = StatusSubmitted
+		fill(&sub, res)
+		if err := s.saveOutcome(ctx, tx, &sub); err != nil {
+			return err
+		}
+		return audit(ctx, tx, phusong.AuditEntry{Action: "submission.create", ObjectType: "submission", ObjectID: strconv.FormatInt(sub.ID, 10),
+			ProvinceCode: sub.ProvinceCode, After: summary(sub)})
+	})
+	if errors.Is(err, errRejected) {
+		return s.reject(ctx, sub, res)
+	}
+	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.ConstraintName == "submissions_idempotency" {
+			// A concurrent request with the same key won the race: return its result.
+			prev, perr := s.byIdempotencyKey(ctx, a.UserID, n.IdempotencyKey)
+			if perr == nil {
+				prev.Replayed = true
+				return prev, nil
+			}
+		}
+		var ke *phusong.KindError
+		var ie *phusong.InputError
+		if errors.As(err, &ke) || errors.As(err, &ie) {
+			return Submission{}, err
+		}
+		return Submission{}, fmt.Errorf("survey: submit to %s: %w", n.ProvinceCode, err)
+	}
+	return sub, nil
+}
+
+var errRejected = errors.New("survey: submission rejected")
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// copyPoints runs read on its own goroutine and streams what it emits into
+// staging_points with COPY, so a file of any length goes through in flat memory.
+func (s *Store) copyPoints(ctx context.Context, tx pgx.Tx, province string, read func(emit func(Point) error) (Result, error)) (Result, error) {
+	a, _ := actor(ctx)
+	rows := make(chan []any, 1024)
+	stop := make(chan struct{})
+	var res Result
+	var readErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(rows)
+		res, readErr = read(func(p Point) error {
+			if p.ProvinceCode != province || !a.CanSeeProvince(p.ProvinceCode) {
+				return forbiddenProvince(p.ProvinceCode)
+			}
+			select {
+			case rows <- p.row():
+				return nil
+			case <-stop:
+				return errCopyStopped
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	_, copyErr := tx.CopyFrom(ctx, pgx.Identifier{"staging_points"}, stagingColumns, pgx.CopyFromFunc(func() ([]any, error) {
+		r, ok := <-rows
+		if !ok {
+			return nil, nil
+		}
+		return r, nil
+	}))
+	close(stop)
+	<-done
+	switch {
+	case readErr != nil && !errors.Is(readErr, errCopyStopped):
+		return res, readErr
+	case copyErr != nil:
+		return res, fmt.Errorf("copy points: %w", copyErr)
+	}
+	return res, nil
+}
+
+var errCopyStopped = errors.New("survey: copy stopped")
+
+// checkStored compares the staged points with the stored ones: the same
+// ref_id is an update (a warning per row); the same village name within
+// 100 m of a stored point under another ref_id is refused (an error per
+// row), never stored as a silent second copy.
+func checkStored(ctx context.Context, tx pgx.Tx) (dups, updates []phusong.Problem, err error) {
+	if _, err := tx.Exec(ctx, `ANALYZE staging_points`); err != nil {
+		return nil, nil, fmt.Errorf("analyze staging: %w", err)
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT s.source_row, s.ref_id, p.id, coalesce(p.ref_id, ''), p.status
+		FROM staging_points s JOIN survey_points p ON p.province_code = s.province_code AND p.ref_id = s.ref_id
+		ORDER BY s.source_row`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check updates: %w", err)
+	}
+	for rows.Next() {
+		var row int
+		var ref, pref, status string
+		var id int64
+		if err := rows.Scan(&row, &ref, &id, &pref, &status); err != nil {
+			return nil, nil, err
+		}
+		updates = append(updates, phusong.Problem{Row: row, Column: "ref_id", Code: "updates_stored_point", Value: ref,
+			VI: fmt.Sprintf("Mã điểm %q đã có (điểm số %d, trạng thái %s): dòng này cập nhật điểm đó và điểm sẽ được thẩm định lại.", ref, id, status),
+			EN: fmt.Sprintf("ref_id %q is already stored (point %d, %s): this row updates it, and the point goes back to review.", ref, id, status)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("check updates: %w", err)
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT DISTINCT ON (s.source_row) s.source_row, s.village_name, p.id, coalesce(p.ref_id, ''),
+		       round(ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography))::int
+		FROM staging_points s JOIN survey_points p
+		  ON p.province_code = s.province_code AND p.village_key = s.village_key
+		 AND ST_DWithin(p.geom, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326), 0.002)
+		 AND ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography, 100)
+		WHERE s.ref_id IS NULL OR p.ref_id IS DISTINCT FROM s.ref_id
+		ORDER BY s.source_row, p.id`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check duplicates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row, dist int
+		var name, pref string
+		var id int64
+		if err := rows.Scan(&row, &name, &id, &pref, &dist); err != nil {
+			return nil, nil, err
+		}
+		hintVI, hintEN := "", ""
+		if pref != "" {
+			hintVI = fmt.Sprintf(" Nếu đây là cùng một thôn, ghi mã điểm %q để cập nhật điểm đã có.", pref)
+			hintEN = fmt.Sprintf(" If it is the same village, give it ref_id %q to update the stored point.", pref)
+		}
+		dups = append(dups, phusong.Problem{Row: row, Column: "village_name", Code: "duplicates_stored_point", Value: name,
+			VI: fmt.Sprintf("Thôn %q đã có trong hệ thống, cách %d m (điểm số %d).%s", name, dist, id, hintVI),
+			EN: fmt.Sprintf("Village %q is already stored %d m away (point %d).%s", name, dist, id, hintEN)})
+	}
+	return dups, updates, rows.Err()
+}
+
+// insertPoints moves the staged points into survey_points: new ref_ids and
+// rows without ref_id are inserted, known ref_ids update the stored point
+// (which goes back to review).
+func insertPoints(ctx context.Context, tx pgx.Tx, submissionID int64) (int64, error) {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO survey_points (province_code, commune_code, village_name, village_key, ref_id, geom, source_crs,
+		    households, population, grid_power, road_access, terrain, dbkk,
+		    signal_viettel, signal_vinaphone, signal_mobifone, signal_vietnamobile,
+		    rsrp_viettel, rsrp_vinaphone, rsrp_mobifone, rsrp_vietnamobile,
+		    facilities, surveyed_on, surveyed_by, notes, category, submission_id, source_row)
+		SELECT province_code, commune_code, village_name, village_key, ref_id, ST_SetSRID(ST_MakePoint(lon, lat), 4326), source_crs,
+		    households, population, grid_power, road_access, terrain, dbkk,
+		    signal_viettel, signal_vinaphone, signal_mobifone, signal_vietnamobile,
+		    rsrp_viettel, rsrp_vinaphone, rsrp_mobifone, rsrp_vietnamobile,
+		    facilities, surveyed_on, surveyed_by, notes, category, $1, source_row
+		FROM staging_points
+		ON CONFLICT (province_code, ref_id) DO UPDATE SET
+		    commune_code = EXCLUDED.commune_code, village_name = EXCLUDED.village_name, village_key = EXCLUDED.village_key,
+		    geom = EXCLUDED.geom, source_crs = EXCLUDED.source_crs, households = EXCLUDED.households,
+		    population = EXCLUDED.population, grid_power = EXCLUDED.grid_power, road_access = EXCLUDED.road_access,
+		    terrain = EXCLUDED.terrain, dbkk = EXCLUDED.dbkk,
+		    signal_viettel = EXCLUDED.signal_viettel, signal_vinaphone = EXCLUDED.signal_vinaphone,
+		    signal_mobifone = EXCLUDED.signal_mobifone, signal_vietnamobile = EXCLUDED.signal_vietnamobile,
+		    rsrp_viettel = EXCLUDED.rsrp_viettel, rsrp_vinaphone = EXCLUDED.rsrp_vinaphone,
+		    rsrp_mobifone = EXCLUDED.rsrp_mobifone, rsrp_vietnamobile = EXCLUDED.rsrp_vietnamobile,
+		    facilities = EXCLUDED.facilities, surveyed_on = EXCLUDED.surveyed_on, surveyed_by = EXCLUDED.surveyed_by,
+		    notes = EXCLUDED.notes, category = EXCLUDED.category, submission_id = EXCLUDED.submission_id,
+		    source_row = EXCLUDED.source_row, status = 'submitted', review_comment = '', updated_at = now()`, submissionID)
+	if err != nil {
+		return 0, fmt.Errorf("insert points: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+func fill(sub *Submission, res Result) {
+	sub.Format, sub.Encoding = res.Format, res.Encoding
+	sub.Rows, sub.InvalidRows = res.Rows, res.InvalidRows
+	sub.ErrorCount, sub.WarningCount = res.ErrorCount, res.WarningCount
+	sub.Problems = append(append([]phusong.Problem{}, res.Errors...), res.Warnings...)
+	if len(sub.Problems) > MaxStoredProblems {
+		sub.Problems = sub.Problems[:MaxStoredProblems]
+	}
+}
+
+func (s *Store) saveOutcome(ctx context.Context, tx pgx.Tx, sub *Submission) error {
+	probs, err := json.Marshal(sub.Problems)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE submissions SET status = $2, format = $3, encoding = $4, rows_total = $5, rows_invalid = $6,
+		inserted = $7, updated = $8, error_count = $9, warning_count = $10, problems = $11 WHERE id = $1`,
+		sub.ID, sub.Status, sub.Format, sub.Encoding, sub.Rows, sub.InvalidRows, sub.Inserted, sub.Updated,
+		sub.ErrorCount, sub.WarningCount, probs)
+	if err != nil {
+		return fmt.Errorf("save submission: %w", err)
+	}
+	return nil
+}
+
+// reject records a submission whose points were all rolled back: its row,
+// counts and problems only. Audited.
+func (s *Store) reject(ctx context.Context, sub Submission, res Result) (Submission, error) {
+	a, _ := actor(ctx)
+	sub.Status = StatusRejected
+	sub.Inserted, sub.Updated = 0, 0
+	fill(&sub, res)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO submissions (province_code, submitted_by, submitter_name, status, mode, filename, idempotency_key)
+			VALUES ($1, $2, $3, 'rejected', $4, $5, $6) RETURNING id, created_at`,
+			sub.ProvinceCode, nullID(a.UserID), a.Username, sub.Mode, sub.Filename, nullText(sub.IdempotencyKey)).Scan(&sub.ID, &sub.CreatedAt); err != nil {
+			return fmt.Errorf("insert submission: %w", err)
+		}
+		if err := s.saveOutcome(ctx, tx, &sub); err != nil {
+			return err
+		}
+		return audit(ctx, tx, phusong.AuditEntry{Action: "submission.reject", ObjectType: "submission", ObjectID: strconv.FormatInt(sub.ID, 10),
+			ProvinceCode: sub.ProvinceCode, After: summary(sub)})
+	})
+	if err != nil {
+		return Submission{}, fmt.Errorf("survey: record rejected submission: %w", err)
+	}
+	return sub, nil
+}
+
+func summary(s Submission) map[string]any {
+	return map[string]any{"status": s.Status, "filename": s.Filename, "format": s.Format, "rows": s.Rows,
+		"inserted": s.Inserted, "updated": s.Updated, "errors": s.ErrorCount, "warnings": s.WarningCount, "mode": s.Mode}
+}
+
+func audit(ctx context.Context, tx pgx.Tx, e phusong.AuditEntry) error {
+	if _, err := tx.Exec(ctx, phusong.AuditSQL, e.Args(ctx)...); err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}

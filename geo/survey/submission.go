@@ -1,0 +1,191 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/phusong/phusong"
+)
+
+const submissionColumns = `id, province_code, submitter_name, status, mode, filename, format, encoding, rows_total, rows_invalid,
+	inserted, updated, error_count, warning_count, review_comment, decided_at, created_at, coalesce(idempotency_key, '')`
+
+func scanSubmission(r pgx.Row) (Submission, error) {
+	var s Submission
+	err := r.Scan(&s.ID, &s.ProvinceCode, &s.Submitter, &s.Status, &s.Mode, &s.Filename, &s.Format, &s.Encoding, &s.Rows,
+		&s.InvalidRows, &s.Inserted, &s.Updated, &s.ErrorCount, &s.WarningCount, &s.ReviewComment, &s.DecidedAt, &s.CreatedAt, &s.IdempotencyKey)
+	return s, err
+}
+
+func notFound(id int64) error {
+	return phusong.Errorf(phusong.ErrNotFound, "submission_not_found",
+		fmt.Sprintf("Không có lượt nộp số %d (hoặc bạn không được xem).", id),
+		fmt.Sprintf("There is no submission %d (or you may not see it).", id))
+}
+
+func (s *Store) byIdempotencyKey(ctx context.Context, userID int64, key string) (Submission, error) {
+	sub, err := scanSubmission(s.pool.QueryRow(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2`, userID, key))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Submission{}, phusong.ErrNotFound
+	}
+	if err != nil {
+		return Submission{}, fmt.Errorf("survey: idempotency key: %w", err)
+	}
+	return sub, nil
+}
+
+// scope returns the condition limiting rows to what the actor may read
+// (province officers: their province; reviewers and admins: all;
+// operators: nothing unpublished), with its argument appended to args.
+func scope(a phusong.Actor, column string, args []any) (string, []any) {
+	switch {
+	case a.National():
+		return "true", args
+	case a.Role == phusong.RoleProvince && a.ProvinceCode != "":
+		args = append(args, a.ProvinceCode)
+		return fmt.Sprintf("%s = $%d", column, len(args)), args
+	}
+	return "false", args
+}
+
+// Submission returns one submission with its problems. Returns ErrNotFound
+// when it does not exist or the actor may not see it (the two are not told apart).
+func (s *Store) Submission(ctx context.Context, id int64) (Submission, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Submission{}, err
+	}
+	cond, args := scope(a, "province_code", []any{id})
+	var probs []byte
+	var sub Submission
+	err = s.pool.QueryRow(ctx, `SELECT `+submissionColumns+`, problems FROM submissions WHERE id = $1 AND `+cond, args...).Scan(
+		&sub.ID, &sub.ProvinceCode, &sub.Submitter, &sub.Status, &sub.Mode, &sub.Filename, &sub.Format, &sub.Encoding, &sub.Rows,
+		&sub.InvalidRows, &sub.Inserted, &sub.Updated, &sub.ErrorCount, &sub.WarningCount, &sub.ReviewComment, &sub.DecidedAt,
+		&sub.CreatedAt, &sub.IdempotencyKey, &probs)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Submission{}, notFound(id)
+	}
+	if err != nil {
+		return Submission{}, fmt.Errorf("survey: submission %d: %w", id, err)
+	}
+	if err := json.Unmarshal(probs, &sub.Problems); err != nil {
+		return Submission{}, fmt.Errorf("survey: submission %d problems: %w", id, err)
+	}
+	return sub, nil
+}
+
+// SubmissionFilter selects submissions; zero fields do not filter.
+type SubmissionFilter struct {
+	ProvinceCode string
+	Status       string
+	BeforeID     int64
+	Limit        int
+}
+
+// Submissions lists the submissions the actor may see, newest first.
+func (s *Store) Submissions(ctx context.Context, f SubmissionFilter) ([]Submission, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := scope(a, "province_code", nil)
+	where := []string{cond}
+	if f.ProvinceCode != "" {
+		args = append(args, f.ProvinceCode)
+		where = append(where, fmt.Sprintf("province_code = $%d", len(args)))
+	}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf("status = $%d", len(args)))
+	}
+	if f.BeforeID > 0 {
+		args = append(args, f.BeforeID)
+		where = append(where, fmt.Sprintf("id < $%d", len(args)))
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	args = append(args, f.Limit)
+	rows, err := s.pool.Query(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("survey: submissions: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Submission, error) { return scanSubmission(r) })
+	if err != nil {
+		return nil, fmt.Errorf("survey: submissions: %w", err)
+	}
+	return out, nil
+}
+
+// Decision is a reviewer's verdict on a submission.
+type Decision struct {
+	Status  string `json:"status"` // accepted | returned
+	Comment string `json:"comment"`
+}
+
+// Decide accepts or returns a stored submission and every point it
+// carries. Only reviewers and admins decide; a returned submission needs a
+// comment telling the province what to fix. Audited.
+func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Submission{}, err
+	}
+	if !a.National() {
+		return Submission{}, phusong.Errorf(phusong.ErrForbidden, "reviewers_only",
+			"Chỉ cán bộ thẩm định mới được duyệt hoặc trả lại lượt nộp.", "Only reviewers may accept or return a submission.")
+	}
+	d.Comment = strings.TrimSpace(d.Comment)
+	switch {
+	case d.Status != StatusAccepted && d.Status != StatusReturned:
+		return Submission{}, phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
+			phusong.Problem{Column: "status", Code: "decision_status_invalid", Value: d.Status,
+				VI: "status phải là accepted (chấp nhận) hoặc returned (trả lại).", EN: "status must be accepted or returned."})
+	case d.Status == StatusReturned && d.Comment == "":
+		return Submission{}, phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
+			phusong.Problem{Column: "comment", Code: "comment_required",
+				VI: "Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.", EN: "When returning, say what the province must fix."})
+	}
+	var out Submission
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		before, err := scanSubmission(tx.QueryRow(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE id = $1 FOR UPDATE`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound(id)
+		}
+		if err != nil {
+			return err
+		}
+		if before.Status == StatusRejected {
+			return phusong.Errorf(phusong.ErrConflict, "submission_rejected",
+				"Lượt nộp này bị từ chối khi kiểm tra dữ liệu, không có điểm nào để duyệt.",
+				"This submission failed validation; it has no points to review.")
+		}
+		out, err = scanSubmission(tx.QueryRow(ctx, `UPDATE submissions SET status = $2, review_comment = $3, decided_by = $4, decided_at = now()
+			WHERE id = $1 RETURNING `+submissionColumns, id, d.Status, d.Comment, nullID(a.UserID)))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE survey_points SET status = $2, review_comment = $3, updated_at = now() WHERE submission_id = $1`,
+			id, d.Status, d.Comment); err != nil {
+			return err
+		}
+		return audit(ctx, tx, phusong.AuditEntry{Action: "submission." + map[string]string{StatusAccepted: "accept", StatusReturned: "return"}[d.Status],
+			ObjectType: "submission", ObjectID: strconv.FormatInt(id, 10), ProvinceCode: out.ProvinceCode,
+			Before: map[string]any{"status": before.Status}, After: map[string]any{"status": out.Status, "comment": d.Comment}})
+	})
+	if err != nil {
+		var ke *phusong.KindError
+		if errors.As(err, &ke) {
+			return Submission{}, err
+		}
+		return Submission{}, fmt.Errorf("survey: decide submission %d: %w", id, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what phusong needs from Debian's packages, only if missing.
+#   scripts/install-deps.sh run    PostgreSQL 15 + PostGIS 3 (to run the service)
+#   scripts/install-deps.sh test   the above + the real clients the tests use
+#                                  (GDAL, poppler, Chromium)
+set -euo pipefail
+what=${1:-run}
+pkgs=(postgresql-15 postgresql-15-postgis-3)
+if [ "$what" = test ]; then
+  pkgs+=(gdal-bin poppler-utils chromium)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # The Debian package starts a system cluster on 5432; phusong never uses it.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "$what" = test ] && [ -f web/package.json ] && [ ! -d web/node_modules ]; then
+  (cd web && npm ci --no-audit --no-fund >/dev/null)
+fi
