@@ -25,12 +25,15 @@ import (
 
 	"github.com/phusong/phusong/api/auth"
 	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/intake"
+	"github.com/phusong/phusong/geo/survey"
 )
 
 // Deps are what the API needs; cmd/phusong builds them from its Config.
 type Deps struct {
 	Pool           *pgxpool.Pool
 	Auth           *auth.Store
+	Survey         *survey.Store
 	Admin          *admin.Data
 	Log            *slog.Logger
 	Registry       *prometheus.Registry // nil: metrics are not collected
@@ -39,6 +42,7 @@ type Deps struct {
 	RequestTimeout time.Duration // deadline of each request's context
 	CookieSecure   bool          // Secure flag on the session cookie
 	LoginPerMinute int           // login attempts per client address per minute
+	MaxRows        int           // rows of one uploaded file; 0 = intake.HTTPMaxRows
 }
 
 // Route is one entry of the route table.
@@ -74,6 +78,14 @@ func (h *handler) routes() []Route {
 
 		{"GET", "/api/v1/audit", auth.Reviewers, h.listAudit},
 
+		{"GET", "/api/v1/submissions/template.xlsx", auth.Submitters, h.template},
+		{"GET", "/api/v1/submissions", auth.SurveyRead, h.listSubmissions},
+		{"POST", "/api/v1/submissions", auth.Submitters, h.createSubmission},
+		{"GET", "/api/v1/submissions/:id", auth.SurveyRead, h.getSubmission},
+		{"GET", "/api/v1/submissions/:id/problems.csv", auth.SurveyRead, h.submissionProblems},
+		{"POST", "/api/v1/submissions/:id/decision", auth.Reviewers, h.decideSubmission},
+		{"GET", "/guide", auth.Public, h.guide},
+
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
 
@@ -102,6 +114,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.RequestTimeout == 0 {
 		d.RequestTimeout = 60 * time.Second
+	}
+	if d.MaxRows == 0 {
+		d.MaxRows = intake.HTTPMaxRows
 	}
 	if d.LoginPerMinute == 0 {
 		d.LoginPerMinute = 10

@@ -20,12 +20,13 @@ import (
 //	(cd ../shared/tools/gen && go run . -format survey -n 1000000 -seed 1 > /tmp/survey_1m.csv)
 //	PHUSONG_BENCH_CSV=/tmp/survey_1m.csv go test ./geo/intake -run '^$' -bench ReadCSV -benchmem -cpu 1
 //
-// Measured 2026-11-23 on the development machine (2 vCPU, -cpu 1):
-// 100,000 rows in 0.20 s (≈ 500,000 rows/s), 1,000,000 rows in 1.9 s
-// (≈ 520,000 rows/s, 109 MB at ≈ 57 MB/s), about 2 allocations per row;
-// live heap at the end of the 1M read ≈ 100 MB: the duplicate indexes (46 MB,
-// ~46 bytes a row), the commune band indexes (25 MB, bounded by the 3,321
-// communes) and the reference data (25 MB); peak RSS ≈ 220 MB.
+// Measured 2026-11-23 on the development machine (2 vCPU AMD EPYC, shared;
+// -cpu 1): 100,000 rows in 0.21–0.24 s (420,000–480,000 rows/s), 1,000,000
+// rows in 2.0–2.1 s (470,000–490,000 rows/s, 109 MB at ~52 MB/s), 1.1
+// allocations and ~290 bytes allocated per row. Streaming the 1M file from
+// disk peaks at 218 MB RSS (92 MB for 100k): the duplicate indexes grow by
+// ~46 bytes a row; the commune band indexes (≤ 25 MB) and the reference data
+// (~25 MB) are bounded.
 func BenchmarkReadCSV(b *testing.B) {
 	data := benchData(b)
 	ref := reference(b)

@@ -3,6 +3,8 @@ package intake
 import (
 	"regexp"
 	"strings"
+
+	"github.com/phusong/phusong/geo/survey"
 )
 
 // Column describes one column of the survey-file specification. The table
@@ -243,7 +245,7 @@ var headerIndex = func() map[string]int {
 	m := make(map[string]int)
 	for i, c := range Columns {
 		for _, h := range append([]string{c.Name, c.VI}, c.Aliases...) {
-			m[fold(h)] = i
+			m[survey.Fold(h)] = i
 		}
 	}
 	return m
@@ -260,7 +262,7 @@ var valueIndex = func() [numColumns]map[string]string {
 		m := make(map[string]string)
 		for _, v := range c.Values {
 			for _, s := range append([]string{v.Code, v.VI}, v.Aliases...) {
-				m[fold(s)] = v.Code
+				m[survey.Fold(s)] = v.Code
 			}
 		}
 		idx[i] = m
@@ -278,11 +280,11 @@ var decoration = regexp.MustCompile(`\([^)]*\)|\[[^]]*\]|\*`)
 // recognised.
 func columnOf(header string) int {
 	var buf [96]byte
-	if c, ok := headerIndex[string(appendFold(buf[:0], header))]; ok {
+	if c, ok := headerIndex[string(survey.AppendFold(buf[:0], header))]; ok {
 		return c
 	}
 	if strings.ContainsAny(header, "([*") {
-		if c, ok := headerIndex[string(appendFold(buf[:0], decoration.ReplaceAllString(header, " ")))]; ok {
+		if c, ok := headerIndex[string(survey.AppendFold(buf[:0], decoration.ReplaceAllString(header, " ")))]; ok {
 			return c
 		}
 	}

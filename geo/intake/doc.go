@@ -49,7 +49,7 @@
 //     possible with probability ~n²/2⁶⁵.
 //   - Text matching (headers, enumerated values, village names for
 //     duplicates) ignores case, diacritics (đ→d), NFC/NFD, spacing and
-//     punctuation: appendFold in fold.go.
+//     punctuation: survey.AppendFold, shared with the village_key of the store.
 //   - A file that is read but has a missing required column still has every
 //     row checked, so the officer sees all problems at once; no row is valid.
 //   - The commune check (> 50 m outside is a warning) tests points against

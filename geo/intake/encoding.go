@@ -12,6 +12,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/phusong/phusong"
+
+	"github.com/phusong/phusong/geo/survey"
 )
 
 // Encoding names, as the report and the --encoding option spell them.
@@ -34,7 +36,7 @@ type textEncoding struct {
 
 // encodingByName resolves the --encoding option.
 func encodingByName(name string) (textEncoding, bool) {
-	switch fold(name) {
+	switch survey.Fold(name) {
 	case "utf 8", "utf8":
 		return textEncoding{name: EncUTF8}, true
 	case "utf 16le", "utf 16 le", "utf16le", "unicode":

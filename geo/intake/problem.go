@@ -39,7 +39,7 @@ type Code struct {
 
 // Codes lists every problem this package raises, in the order of the
 // published specification. Problems from geo/coord (coordinate notation,
-// swapped axes, VN-2000) carry their own codes and texts; see CoordCodes.
+// swapped axes, VN-2000) carry their own codes and texts: coord.Codes().
 var Codes = []Code{
 	// The file as a whole: *phusong.InputError, nothing is read or stored.
 	{"file_empty", Fatal, "Tệp rỗng, không có dữ liệu. Hãy chọn đúng tệp khảo sát (CSV, Excel .xlsx hoặc GeoJSON).",

@@ -164,7 +164,7 @@ func (v *validator) row(rec *record) (p survey.Point, ok bool) {
 		v.checkPlace(row, communeOK, &p)
 	}
 	if locOK && p.VillageName != "" {
-		v.buf = appendFold(v.buf[:0], p.VillageName)
+		v.buf = survey.AppendFold(v.buf[:0], p.VillageName)
 		if other, d, dup := v.names.add(maphash.Bytes(v.seed, v.buf), p.Location, row); dup {
 			v.errorf(row, colVillage, "duplicate_point", p.VillageName,
 				"other", itoa(other), "distance", strconv.Itoa(int(math.Round(d))))
@@ -499,7 +499,7 @@ func (v *validator) enum(row, col int, s string) string {
 	if s == "" {
 		return ""
 	}
-	v.buf = appendFold(v.buf[:0], s)
+	v.buf = survey.AppendFold(v.buf[:0], s)
 	if code, ok := valueIndex[col][string(v.buf)]; ok {
 		return code
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/phusong/phusong/geo/survey"
 )
 
 // Zip-bomb limits of an .xlsx file. A survey workbook of 200,000 rows unpacks
@@ -139,7 +141,7 @@ func pickSheet(f *excelize.File, name string) (string, error) {
 	list := f.GetSheetList()
 	if name != "" {
 		for _, s := range list {
-			if s == name || fold(s) == fold(name) {
+			if s == name || survey.Fold(s) == survey.Fold(name) {
 				return s, nil
 			}
 		}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/phusong/phusong"
+	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/intake"
+	"github.com/phusong/phusong/geo/survey"
+)
+
+// fileOptions are the flags validate and import share.
+type fileOptions struct {
+	province, sheet, encoding string
+	asJSON                    bool
+}
+
+func (o *fileOptions) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.province, "province", "", "2-digit 2025 province code the file is for (required)")
+	cmd.Flags().StringVar(&o.sheet, "sheet", "", "XLSX sheet to read (default: the first)")
+	cmd.Flags().StringVar(&o.encoding, "encoding", "", "CSV encoding: utf-8, utf-16le, utf-16be, windows-1258, tcvn3 (default: detected)")
+	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print the report as JSON")
+	_ = cmd.MarkFlagRequired("province")
+}
+
+func validateCmd(cfg *Config) *cobra.Command {
+	var o fileOptions
+	cmd := &cobra.Command{
+		Use:   "validate --province NN [--json] FILE",
+		Short: "Check a survey file without storing anything (no database needed)",
+		Long: `Check a survey file (CSV, XLSX or GeoJSON) against the published specification,
+with the reference data built into the binary: no database, no network.
+
+Exit status: 0 the file is valid (warnings allowed), 1 the file was read but rows
+or columns are invalid, 2 the file cannot be read as a survey file at all.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := admin.Load()
+			if err != nil {
+				return exitError{2}
+			}
+			rep, err := intake.ValidateFile(cmd.Context(), args[0], ref, intake.Options{Province: o.province, Sheet: o.sheet, Encoding: o.encoding})
+			printReport(os.Stdout, rep, err, o.asJSON)
+			if code := intake.ExitCode(rep, err); code != 0 {
+				return exitError{code}
+			}
+			return nil
+		},
+	}
+	o.bind(cmd)
+	return cmd
+}
+
+func importCmd(cfg *Config) *cobra.Command {
+	var o fileOptions
+	var validOnly bool
+	cmd := &cobra.Command{
+		Use:   "import --province NN FILE",
+		Short: "Check a survey file, then store it as one submission (whole or not at all)",
+		Long: `Check a survey file exactly as validate does, then store it as one submission
+by the system account, streaming it (files of any length, flat memory). With
+errors nothing is stored unless --valid-only. Exit status as validate; 2 also
+when the database cannot be reached (nothing stored).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := admin.Load()
+			if err != nil {
+				return exitError{2}
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				rep, err := intake.ValidateFile(cmd.Context(), args[0], ref, intake.Options{})
+				printReport(os.Stdout, rep, err, o.asJSON)
+				return exitError{2}
+			}
+			defer f.Close()
+			log := cfg.logger(os.Stderr)
+			db, err := cfg.open(cmd.Context(), log, true)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "phusong import: nothing stored:", err)
+				return exitError{2}
+			}
+			defer db.Close()
+			var in io.Reader = f
+			if st, err := f.Stat(); err == nil && term.IsTerminal(int(os.Stderr.Fd())) {
+				bar := progressbar.DefaultBytes(st.Size(), "importing")
+				r := progressbar.NewReader(f, bar)
+				in = &r
+			}
+			mode := survey.ModeAll
+			if validOnly {
+				mode = survey.ModeValidOnly
+			}
+			var rep *intake.Report
+			ctx := phusong.WithActor(cmd.Context(), phusong.System)
+			sub, err := survey.NewStore(db.Pool).Submit(ctx, survey.NewSubmission{ProvinceCode: o.province, Filename: args[0], Mode: mode},
+				func(emit func(survey.Point) error) (survey.Result, error) {
+					var err error
+					rep, err = intake.Read(ctx, in, ref, intake.Options{Province: o.province, Sheet: o.sheet, Encoding: o.encoding}, emit)
+					if err != nil {
+						return survey.Result{}, err
+					}
+					return rep.Result(), nil
+				})
+			if rep == nil || isInputError(err) {
+				printReport(os.Stdout, rep, err, o.asJSON)
+				return exitError{intake.ExitCode(rep, err)}
+			}
+			if err != nil {
+				// Not the file's fault, but nothing was stored: exit 2, never another code.
+				fmt.Fprintln(os.Stderr, "phusong import: nothing stored:", err)
+				return exitError{2}
+			}
+			printReport(os.Stdout, rep, nil, o.asJSON)
+			if sub.Status == survey.StatusRejected {
+				fmt.Fprintf(os.Stderr, "nothing stored: submission %d rejected (%d errors)\n", sub.ID, sub.ErrorCount)
+				return exitError{1}
+			}
+			fmt.Fprintf(os.Stderr, "stored submission %d: %d points inserted, %d updated\n", sub.ID, sub.Inserted, sub.Updated)
+			return nil
+		},
+	}
+	o.bind(cmd)
+	cmd.Flags().BoolVar(&validOnly, "valid-only", false, "store the valid rows even when others are invalid")
+	return cmd
+}
+
+func isInputError(err error) bool {
+	var ie *phusong.InputError
+	return errors.As(err, &ie)
+}
+
+// printReport prints what was found: the JSON report, or a short text for
+// a person (counts, the problems grouped by kind, the first rows of each).
+func printReport(w io.Writer, rep *intake.Report, err error, asJSON bool) {
+	if asJSON {
+		var b []byte
+		if err != nil {
+			b, _ = intake.ErrorReport(err)
+		} else {
+			b, _ = json.Marshal(rep)
+		}
+		fmt.Fprintln(w, string(b))
+		return
+	}
+	if err != nil {
+		var ie *phusong.InputError
+		if errors.As(err, &ie) {
+			fmt.Fprintf(w, "Không đọc được tệp / cannot read the file (%s):\n  %s\n  %s\n", ie.Code, ie.Message.VI, ie.Message.EN)
+			for _, p := range ie.Problems {
+				fmt.Fprintf(w, "  - %s\n    %s\n", p.VI, p.EN)
+			}
+			return
+		}
+		fmt.Fprintf(w, "Không đọc được tệp / cannot read the file: %v\n", err)
+		return
+	}
+	fmt.Fprintf(w, "%s: %d rows, %d valid, %d errors, %d warnings\n", rep.Format, rep.Rows, rep.Valid, rep.ErrorCount, rep.WarningCount)
+	for _, g := range rep.Summary(30) {
+		fmt.Fprintf(w, "  [%s] %s %s ×%d (rows %v)\n    %s\n    %s\n", g.Severity, g.Code, g.Column, g.Count, g.Rows, g.VI, g.EN)
+	}
+}
