@@ -19,6 +19,7 @@ import (
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
 	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/migrations/dbtest"
 )
 
@@ -67,7 +68,7 @@ func newEnv(t *testing.T, opts ...func(*apiDeps)) *env {
 		}
 		e.tokens[r] = tok.Secret
 	}
-	d := api.Deps{Pool: pool, Auth: e.store, Admin: ref, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), BodyLimit: 1 << 20}
+	d := api.Deps{Pool: pool, Auth: e.store, Survey: survey.NewStore(pool), Admin: ref, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), BodyLimit: 1 << 20}
 	for _, o := range opts {
 		o(&d)
 	}
@@ -199,4 +200,19 @@ func TestEveryRouteIsInTheTable(t *testing.T) {
 			t.Errorf("%s %s is served but not in api.Routes (no declared policy)", r.Method, r.Path)
 		}
 	}
+}
+
+// province creates a province officer of code and returns its token option.
+func (e *env) province(t *testing.T, code string) reqOpt {
+	t.Helper()
+	ctx := phusong.WithActor(context.Background(), phusong.System)
+	u, err := e.store.CreateUser(ctx, auth.NewUser{Username: "officer-" + code, Password: "officer-pass-" + code, Role: phusong.RoleProvince, ProvinceCode: code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.store.CreateToken(phusong.WithActor(ctx, u.Actor()), "t", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return withToken(tok.Secret)
 }

@@ -82,7 +82,7 @@ func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
 		if in.Code == "unsupported_media_type" {
 			status = fiber.StatusUnsupportedMediaType
 		}
-		if in.Code == "body_too_large" || in.Code == "file_too_large" {
+		if in.Code == "body_too_large" || in.Code == "file_too_large" || in.Code == "too_many_rows" {
 			status = fiber.StatusRequestEntityTooLarge
 		}
 		return status, in.Code, in.Message, in.Problems

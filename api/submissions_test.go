@@ -1,0 +1,255 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/phusong/phusong"
+)
+
+func testFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../geo/intake/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// upload posts a file as multipart form data.
+func (e *env) upload(path, filename string, content []byte, opts ...reqOpt) (*http.Response, []byte) {
+	e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", filename)
+	fw.Write(content)
+	mw.Close()
+	req := httptest.NewRequest("POST", path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for _, o := range opts {
+		o(req)
+	}
+	resp, err := e.app.Test(req, -1)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out bytes.Buffer
+	out.ReadFrom(resp.Body)
+	return resp, out.Bytes()
+}
+
+func (e *env) count(sql string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+type subResp struct {
+	ID       int64             `json:"id"`
+	Status   string            `json:"status"`
+	Rows     int               `json:"rows"`
+	Inserted int               `json:"inserted"`
+	Updated  int               `json:"updated"`
+	Problems []phusong.Problem `json:"problems"`
+	Summary  []struct {
+		Code  string `json:"code"`
+		Count int    `json:"count"`
+	} `json:"summary"`
+}
+
+// TestSubmitReviewFlow: a province officer uploads a valid file (stored,
+// audited), a reviewer returns it with a comment, the officer sees the
+// comment; a resubmission with the same ref_ids updates, never duplicates.
+func TestSubmitReviewFlow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	resp, out := e.upload("/api/v1/submissions", "khao-sat.csv", testFile(t, "valid_utf8.csv"), prov, withHeader("Idempotency-Key", "k1"))
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	var sub subResp
+	json.Unmarshal(out, &sub)
+	stored := e.count(`SELECT count(*) FROM survey_points WHERE submission_id = $1`, sub.ID)
+	if sub.Status != "submitted" || sub.Inserted == 0 || stored != sub.Inserted || sub.Rows != sub.Inserted {
+		t.Fatalf("got %+v with %d stored", sub, stored)
+	}
+	// Same Idempotency-Key: the first result, nothing stored twice.
+	resp, out = e.upload("/api/v1/submissions", "khao-sat.csv", testFile(t, "valid_utf8.csv"), prov, withHeader("Idempotency-Key", "k1"))
+	var again subResp
+	json.Unmarshal(out, &again)
+	if resp.StatusCode != 201 || again.ID != sub.ID || resp.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay: %d %s", resp.StatusCode, out)
+	}
+	if n := e.count(`SELECT count(*) FROM submissions`); n != 1 {
+		t.Fatalf("submissions after replay: %d, want 1", n)
+	}
+	// Without the key, the same ref_ids update the stored points.
+	resp, out = e.upload("/api/v1/submissions", "khao-sat.csv", testFile(t, "valid_utf8.csv"), prov)
+	var upd subResp
+	json.Unmarshal(out, &upd)
+	if resp.StatusCode != 201 || upd.Updated != sub.Inserted || upd.Inserted != 0 {
+		t.Fatalf("resubmission: %d %s", resp.StatusCode, out)
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points`); n != stored {
+		t.Fatalf("points after resubmission: %d, want %d", n, stored)
+	}
+
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	id := itoa(upd.ID)
+	resp, out = e.do("POST", "/api/v1/submissions/"+id+"/decision", map[string]string{"status": "returned"}, rev)
+	if resp.StatusCode != 422 {
+		t.Fatalf("return without comment: %d %s, want 422", resp.StatusCode, out)
+	}
+	resp, out = e.do("POST", "/api/v1/submissions/"+id+"/decision", map[string]string{"status": "returned", "comment": "Thiếu tọa độ chính xác của bản Nậm Củm"}, rev)
+	if resp.StatusCode != 200 {
+		t.Fatalf("return: %d %s", resp.StatusCode, out)
+	}
+	resp, out = e.do("GET", "/api/v1/submissions/"+id, nil, prov)
+	if resp.StatusCode != 200 || !strings.Contains(string(out), "Thiếu tọa độ") || !strings.Contains(string(out), `"returned"`) {
+		t.Fatalf("officer's view: %d %s", resp.StatusCode, out)
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points WHERE status = 'returned'`); n != stored {
+		t.Fatalf("returned points: %d, want %d", n, stored)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action IN ('submission.create', 'submission.return')`); n != 3 {
+		t.Fatalf("audit rows: %d, want 3", n)
+	}
+	// A province officer cannot decide.
+	resp, _ = e.do("POST", "/api/v1/submissions/"+id+"/decision", map[string]string{"status": "accepted"}, prov)
+	if resp.StatusCode != 403 {
+		t.Fatalf("officer deciding: %d, want 403", resp.StatusCode)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestRejectedStoresNothing: invalid rows reject the whole file (422,
+// nothing stored), the problems are kept and downloadable as CSV;
+// mode=valid_only stores the valid rows.
+func TestRejectedStoresNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	resp, out := e.upload("/api/v1/submissions", "loi.csv", testFile(t, "invalid_rows.csv"), prov)
+	if resp.StatusCode != 422 {
+		t.Fatalf("got %d %s, want 422", resp.StatusCode, out)
+	}
+	var body struct {
+		Error struct {
+			Code    string            `json:"code"`
+			Details []phusong.Problem `json:"details"`
+		} `json:"error"`
+		Submission subResp `json:"submission"`
+	}
+	json.Unmarshal(out, &body)
+	if body.Error.Code != "submission_invalid" || len(body.Error.Details) == 0 || body.Submission.Status != "rejected" {
+		t.Fatalf("body: %s", out)
+	}
+	for _, p := range body.Error.Details {
+		if p.Row == 0 && p.Code != "column_unknown" || p.VI == "" || p.EN == "" {
+			t.Errorf("a problem without row or texts: %+v", p)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points`); n != 0 {
+		t.Fatalf("a rejected file stored %d points", n)
+	}
+	resp, csvOut := e.do("GET", "/api/v1/submissions/"+itoa(body.Submission.ID)+"/problems.csv", nil, prov)
+	if resp.StatusCode != 200 || !bytes.HasPrefix(csvOut, []byte("\xEF\xBB\xBF")) || !strings.Contains(string(csvOut), "message_vi") {
+		t.Fatalf("problems.csv: %d %.200s", resp.StatusCode, csvOut)
+	}
+	resp, out = e.upload("/api/v1/submissions?mode=valid_only", "loi.csv", testFile(t, "invalid_rows.csv"), prov)
+	var partial subResp
+	json.Unmarshal(out, &partial)
+	if resp.StatusCode != 201 || partial.Inserted == 0 || partial.Inserted >= partial.Rows {
+		t.Fatalf("valid_only: %d %s", resp.StatusCode, out)
+	}
+}
+
+// TestBadFilesGet4xx: unreadable files get a 4xx with the one error shape
+// and leave nothing behind.
+func TestBadFilesGet4xx(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	for _, name := range []string{"empty.csv", "header_only.csv", "garbage.bin", "image_renamed.csv", "unclosed_quote.csv", "utf32.csv", "not_feature_collection.json", "array.json", "not_a_zip.xlsx", "old_excel.xls"} {
+		t.Run(name, func(t *testing.T) {
+			resp, out := e.upload("/api/v1/submissions", name, testFile(t, name), prov)
+			if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+				t.Fatalf("got %d %s, want 4xx", resp.StatusCode, out)
+			}
+			decodeErr(t, out)
+		})
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points`); n != 0 {
+		t.Fatalf("bad files stored %d points", n)
+	}
+}
+
+// TestProvinceIsolation: an officer cannot submit for, read or list
+// another province's submissions; they look absent, not forbidden.
+func TestProvinceIsolation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	// A reviewer submits Lai Châu's file on its behalf; then the officer of
+	// another province must not see it.
+	resp, out := e.upload("/api/v1/submissions?province=12", "lc.csv", testFile(t, "valid_utf8.csv"), rev)
+	if resp.StatusCode != 201 {
+		t.Fatalf("reviewer upload: %d %s", resp.StatusCode, out)
+	}
+	var sub subResp
+	json.Unmarshal(out, &sub)
+	other := e.province(t, "08")
+	for _, p := range []string{"/api/v1/submissions/" + itoa(sub.ID), "/api/v1/submissions/" + itoa(sub.ID) + "/problems.csv"} {
+		if resp, out := e.do("GET", p, nil, other); resp.StatusCode != 404 {
+			t.Fatalf("other province GET %s: %d %s, want 404", p, resp.StatusCode, out)
+		}
+	}
+	if _, out := e.do("GET", "/api/v1/submissions", nil, other); strings.Contains(string(out), `"province_code":"12"`) {
+		t.Fatalf("other province lists Lai Châu's submissions: %s", out)
+	}
+	if resp, _ := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), other); resp.StatusCode != 422 {
+		t.Fatalf("Tuyên Quang officer uploading Lai Châu rows: %d, want 422", resp.StatusCode)
+	}
+	if resp, _ := e.upload("/api/v1/submissions?province=12", "lc.csv", testFile(t, "valid_utf8.csv"), other); resp.StatusCode != 403 {
+		t.Fatalf("Tuyên Quang officer submitting for 12: %d, want 403", resp.StatusCode)
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points WHERE province_code <> '12'`); n != 0 {
+		t.Fatalf("%d points stored outside Lai Châu", n)
+	}
+}
+
+// TestTemplateDownload: the Excel template opens, has the instructions
+// sheet, and the province's communes.
+func TestTemplateDownload(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	resp, out := e.do("GET", "/api/v1/submissions/template.xlsx", nil, withToken(e.tokens[phusong.RoleProvince]))
+	if resp.StatusCode != 200 {
+		t.Fatalf("template: %d %.300s", resp.StatusCode, out)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.GetSheetList()) < 2 {
+		t.Fatalf("sheets: %v", f.GetSheetList())
+	}
+	if resp, out := e.do("GET", "/guide", nil); resp.StatusCode != 200 || !strings.Contains(string(out), "province_code") {
+		t.Fatalf("guide: %d", resp.StatusCode)
+	}
+}
