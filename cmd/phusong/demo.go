@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"text/tabwriter"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -13,6 +15,9 @@ import (
 
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/intake"
+	"github.com/phusong/phusong/geo/survey"
 )
 
 // demoAccount is one account the demo creates; the passwords are printed
@@ -34,7 +39,7 @@ var demoAccounts = []demoAccount{
 func demoCmd(cfg *Config) *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
-		Short: "Load the demo accounts (idempotent) and print them",
+		Short: "Load the demo accounts and survey submissions (idempotent) and print the accounts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := cfg.logger(os.Stderr)
@@ -67,13 +72,74 @@ func loadDemo(ctx context.Context, pool *pgxpool.Pool, force bool) ([]demoAccoun
 			return demoAccounts, nil
 		}
 	}
-	ctx = phusong.WithActor(ctx, phusong.System)
+	sys := phusong.WithActor(ctx, phusong.System)
 	for _, a := range demoAccounts {
-		if _, err := st.CreateUser(ctx, a.NewUser); err != nil && !errors.Is(err, phusong.ErrConflict) {
+		if _, err := st.CreateUser(sys, a.NewUser); err != nil && !errors.Is(err, phusong.ErrConflict) {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 	}
+	if err := loadDemoSurveys(ctx, pool, st); err != nil {
+		return nil, err
+	}
 	return demoAccounts, nil
+}
+
+//go:embed demodata/*.csv
+var demoData embed.FS
+
+// loadDemoSurveys submits the demo survey files (synthetic villages of
+// the shared generator, in Lai Châu and Tuyên Quang) as their provinces'
+// officers would, through the same reader and store as an upload; the
+// reviewer accepts Lai Châu's and leaves Tuyên Quang's waiting. It does
+// nothing when a province already has submissions.
+func loadDemoSurveys(ctx context.Context, pool *pgxpool.Pool, st *auth.Store) error {
+	ref, err := admin.Load()
+	if err != nil {
+		return err
+	}
+	store := survey.NewStore(pool)
+	for _, d := range []struct{ user, province, file string }{
+		{"laichau", "12", "demodata/survey_12.csv"},
+		{"tuyenquang", "08", "demodata/survey_08.csv"},
+	} {
+		u, err := st.UserByName(ctx, d.user)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		actx := phusong.WithActor(ctx, u.Actor())
+		if subs, err := store.Submissions(actx, survey.SubmissionFilter{Limit: 1}); err != nil || len(subs) > 0 {
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			continue
+		}
+		f, err := demoData.Open(d.file)
+		if err != nil {
+			return err
+		}
+		sub, err := store.Submit(actx, survey.NewSubmission{ProvinceCode: d.province, Filename: path.Base(d.file)},
+			func(emit func(survey.Point) error) (survey.Result, error) {
+				rep, err := intake.Read(actx, f, ref, intake.Options{Province: d.province}, emit)
+				if err != nil {
+					return survey.Result{}, err
+				}
+				return rep.Result(), nil
+			})
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("demo: submit %s: %w", d.file, err)
+		}
+		if d.province == "12" {
+			rev, err := st.UserByName(ctx, "reviewer")
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if _, err := store.Decide(phusong.WithActor(ctx, rev.Actor()), sub.ID, survey.Decision{Status: survey.StatusAccepted}); err != nil {
+				return fmt.Errorf("demo: accept: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func printDemo(w io.Writer, accounts []demoAccount) {

@@ -52,9 +52,10 @@ func serve(ctx context.Context, cfg *Config) error {
 		return err
 	}
 	defer func() {
+		ours := db.Cluster != nil && db.Cluster.Started()
 		if err := db.Close(); err != nil {
 			log.Error("stopping the database", "error", err)
-		} else if db.Cluster != nil && db.Cluster.Started() {
+		} else if ours {
 			log.Info("database stopped")
 		}
 	}()
