@@ -84,6 +84,8 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/submissions/:id", auth.SurveyRead, h.getSubmission},
 		{"GET", "/api/v1/submissions/:id/problems.csv", auth.SurveyRead, h.submissionProblems},
 		{"POST", "/api/v1/submissions/:id/decision", auth.Reviewers, h.decideSubmission},
+		{"GET", "/api/v1/points", auth.SurveyRead, h.listPoints},
+		{"POST", "/api/v1/points/decision", auth.Reviewers, h.decidePoints},
 		{"GET", "/guide", auth.Public, h.guide},
 
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},

@@ -253,3 +253,55 @@ func TestTemplateDownload(t *testing.T) {
 		t.Fatalf("guide: %d", resp.StatusCode)
 	}
 }
+
+// TestPointsAndPointDecision: points come as GeoJSON scoped to the
+// caller's province; a reviewer accepts a selection of them.
+func TestPointsAndPointDecision(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	if resp, out := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), prov); resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	var fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			ID       int64 `json:"id"`
+			Geometry struct {
+				Coordinates [2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+			Properties struct {
+				ProvinceCode string `json:"province_code"`
+				Status       string `json:"status"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	resp, out := e.do("GET", "/api/v1/points?bbox=102,21,104,23", nil, prov)
+	json.Unmarshal(out, &fc)
+	if resp.StatusCode != 200 || fc.Type != "FeatureCollection" || len(fc.Features) == 0 {
+		t.Fatalf("points: %d %.300s", resp.StatusCode, out)
+	}
+	for _, f := range fc.Features {
+		if f.Properties.ProvinceCode != "12" || f.Geometry.Coordinates[0] < 100 {
+			t.Fatalf("feature %+v: want Lai Châu, lon first", f)
+		}
+	}
+	other := e.province(t, "08")
+	if _, out := e.do("GET", "/api/v1/points", nil, other); strings.Contains(string(out), `"province_code":"12"`) {
+		t.Fatalf("another province sees Lai Châu's points")
+	}
+	if resp, _ := e.do("GET", "/api/v1/points?bbox=1,2,3", nil, prov); resp.StatusCode != 400 {
+		t.Fatalf("bad bbox: %d, want 400", resp.StatusCode)
+	}
+	ids := []int64{fc.Features[0].ID}
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	if resp, out := e.do("POST", "/api/v1/points/decision", map[string]any{"point_ids": ids, "status": "accepted"}, rev); resp.StatusCode != 200 {
+		t.Fatalf("decision: %d %s", resp.StatusCode, out)
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points WHERE status = 'accepted'`); n != 1 {
+		t.Fatalf("accepted points: %d, want 1", n)
+	}
+	if resp, _ := e.do("POST", "/api/v1/points/decision", map[string]any{"point_ids": []int64{999999}, "status": "accepted"}, rev); resp.StatusCode != 404 {
+		t.Fatalf("unknown point: %d, want 404", resp.StatusCode)
+	}
+}

@@ -130,6 +130,21 @@ type Decision struct {
 	Comment string `json:"comment"`
 }
 
+func (d *Decision) validate() error {
+	d.Comment = strings.TrimSpace(d.Comment)
+	switch {
+	case d.Status != StatusAccepted && d.Status != StatusReturned:
+		return phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
+			phusong.Problem{Column: "status", Code: "decision_status_invalid", Value: d.Status,
+				VI: "status phải là accepted (chấp nhận) hoặc returned (trả lại).", EN: "status must be accepted or returned."})
+	case d.Status == StatusReturned && d.Comment == "":
+		return phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
+			phusong.Problem{Column: "comment", Code: "comment_required",
+				VI: "Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.", EN: "When returning, say what the province must fix."})
+	}
+	return nil
+}
+
 // Decide accepts or returns a stored submission and every point it
 // carries. Only reviewers and admins decide; a returned submission needs a
 // comment telling the province what to fix. Audited.
@@ -142,16 +157,8 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, e
 		return Submission{}, phusong.Errorf(phusong.ErrForbidden, "reviewers_only",
 			"Chỉ cán bộ thẩm định mới được duyệt hoặc trả lại lượt nộp.", "Only reviewers may accept or return a submission.")
 	}
-	d.Comment = strings.TrimSpace(d.Comment)
-	switch {
-	case d.Status != StatusAccepted && d.Status != StatusReturned:
-		return Submission{}, phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
-			phusong.Problem{Column: "status", Code: "decision_status_invalid", Value: d.Status,
-				VI: "status phải là accepted (chấp nhận) hoặc returned (trả lại).", EN: "status must be accepted or returned."})
-	case d.Status == StatusReturned && d.Comment == "":
-		return Submission{}, phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
-			phusong.Problem{Column: "comment", Code: "comment_required",
-				VI: "Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.", EN: "When returning, say what the province must fix."})
+	if err := d.validate(); err != nil {
+		return Submission{}, err
 	}
 	var out Submission
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

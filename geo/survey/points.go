@@ -1,0 +1,189 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong"
+)
+
+// StoredPoint is a survey point as stored, with its review state.
+type StoredPoint struct {
+	ID            int64                `json:"id"`
+	ProvinceCode  string               `json:"province_code"`
+	CommuneCode   string               `json:"commune_code"`
+	VillageName   string               `json:"village_name"`
+	RefID         string               `json:"ref_id,omitempty"`
+	Location      orb.Point            `json:"-"`
+	Households    int                  `json:"households"`
+	Population    int                  `json:"population,omitempty"`
+	GridPower     string               `json:"grid_power"`
+	Terrain       string               `json:"terrain,omitempty"`
+	DBKK          *bool                `json:"dbkk,omitempty"`
+	Signal        [NumOperators]string `json:"-"`
+	Facilities    []string             `json:"facilities"`
+	SurveyedOn    time.Time            `json:"surveyed_on"`
+	Category      string               `json:"category"`
+	Status        string               `json:"status"`
+	ReviewComment string               `json:"review_comment,omitempty"`
+	SubmissionID  int64                `json:"submission_id"`
+	UpdatedAt     time.Time            `json:"updated_at"`
+}
+
+// PointFilter selects points; zero fields do not filter. Bound, when set,
+// keeps points inside it (lon/lat). Points come in id order; AfterID pages.
+type PointFilter struct {
+	ProvinceCode string
+	Status       string
+	Category     string
+	SubmissionID int64
+	Bound        *orb.Bound
+	AfterID      int64
+	Limit        int
+}
+
+// MaxPointPage is the largest page Points returns.
+const MaxPointPage = 10_000
+
+// Points lists the points the actor may see (province officers: their
+// province; reviewers, admins: all; operators: none, since survey points
+// are unpublished).
+func (s *Store) Points(ctx context.Context, f PointFilter) ([]StoredPoint, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := scope(a, "province_code", nil)
+	where := []string{cond}
+	add := func(c string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(c, len(args)))
+	}
+	if f.ProvinceCode != "" {
+		add("province_code = $%d", f.ProvinceCode)
+	}
+	if f.Status != "" {
+		add("status = $%d", f.Status)
+	}
+	if f.Category != "" {
+		add("category = $%d", f.Category)
+	}
+	if f.SubmissionID > 0 {
+		add("submission_id = $%d", f.SubmissionID)
+	}
+	if f.AfterID > 0 {
+		add("id > $%d", f.AfterID)
+	}
+	if f.Bound != nil {
+		args = append(args, f.Bound.Min[0], f.Bound.Min[1], f.Bound.Max[0], f.Bound.Max[1])
+		n := len(args)
+		where = append(where, fmt.Sprintf("geom && ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", n-3, n-2, n-1, n))
+	}
+	if f.Limit <= 0 || f.Limit > MaxPointPage {
+		f.Limit = 1000
+	}
+	args = append(args, f.Limit)
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, province_code, commune_code, village_name, coalesce(ref_id, ''), ST_X(geom), ST_Y(geom),
+		       households, coalesce(population, 0), grid_power, coalesce(terrain, ''), dbkk,
+		       coalesce(signal_viettel, ''), coalesce(signal_vinaphone, ''), coalesce(signal_mobifone, ''), coalesce(signal_vietnamobile, ''),
+		       facilities, surveyed_on, category, status, review_comment, submission_id, updated_at
+		FROM survey_points WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("survey: points: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StoredPoint, error) {
+		var p StoredPoint
+		err := r.Scan(&p.ID, &p.ProvinceCode, &p.CommuneCode, &p.VillageName, &p.RefID, &p.Location[0], &p.Location[1],
+			&p.Households, &p.Population, &p.GridPower, &p.Terrain, &p.DBKK,
+			&p.Signal[Viettel], &p.Signal[VinaPhone], &p.Signal[MobiFone], &p.Signal[Vietnamobile],
+			&p.Facilities, &p.SurveyedOn, &p.Category, &p.Status, &p.ReviewComment, &p.SubmissionID, &p.UpdatedAt)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("survey: points: %w", err)
+	}
+	return out, nil
+}
+
+// DecidePoints accepts or returns the given points (reviewers only), e.g.
+// a selection on the map. Every id must exist; the change is one
+// transaction with one audit row per province touched.
+func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if !a.National() {
+		return 0, phusong.Errorf(phusong.ErrForbidden, "reviewers_only",
+			"Chỉ cán bộ thẩm định mới được duyệt hoặc trả lại điểm khảo sát.", "Only reviewers may accept or return survey points.")
+	}
+	if err := d.validate(); err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 || len(ids) > MaxPointPage {
+		return 0, phusong.Invalid("invalid_decision", "Danh sách điểm chưa hợp lệ.", "Invalid list of points.",
+			phusong.Problem{Column: "point_ids", Code: "point_ids_count",
+				VI: fmt.Sprintf("Chọn từ 1 đến %d điểm.", MaxPointPage), EN: fmt.Sprintf("Select 1 to %d points.", MaxPointPage)})
+	}
+	var n int
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE survey_points SET status = $2, review_comment = $3, updated_at = now()
+			WHERE id = ANY($1) RETURNING id, province_code`, ids, d.Status, d.Comment)
+		if err != nil {
+			return err
+		}
+		byProvince := map[string][]int64{}
+		for rows.Next() {
+			var id int64
+			var pc string
+			if err := rows.Scan(&id, &pc); err != nil {
+				return err
+			}
+			byProvince[pc] = append(byProvince[pc], id)
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if n != len(uniq(ids)) {
+			return phusong.Errorf(phusong.ErrNotFound, "point_not_found",
+				"Có điểm trong danh sách không tồn tại.", "Some of the points do not exist.")
+		}
+		for pc, got := range byProvince {
+			strs := make([]string, len(got))
+			for i, id := range got {
+				strs[i] = strconv.FormatInt(id, 10)
+			}
+			if err := audit(ctx, tx, phusong.AuditEntry{Action: "point." + map[string]string{StatusAccepted: "accept", StatusReturned: "return"}[d.Status],
+				ObjectType: "survey_point", ObjectID: strings.Join(strs, ","), ProvinceCode: pc,
+				After: map[string]any{"status": d.Status, "comment": d.Comment, "count": len(got)}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		var ke *phusong.KindError
+		if errors.As(err, &ke) {
+			return 0, err
+		}
+		return 0, fmt.Errorf("survey: decide points: %w", err)
+	}
+	return n, nil
+}
+
+func uniq(ids []int64) map[int64]bool {
+	m := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
