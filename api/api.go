@@ -25,6 +25,7 @@ import (
 
 	"github.com/phusong/phusong/api/auth"
 	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/intake"
 	"github.com/phusong/phusong/geo/survey"
 )
@@ -34,6 +35,7 @@ type Deps struct {
 	Pool           *pgxpool.Pool
 	Auth           *auth.Store
 	Survey         *survey.Store
+	Areas          *area.Store
 	Admin          *admin.Data
 	Log            *slog.Logger
 	Registry       *prometheus.Registry // nil: metrics are not collected
@@ -86,6 +88,11 @@ func (h *handler) routes() []Route {
 		{"POST", "/api/v1/submissions/:id/decision", auth.Reviewers, h.decideSubmission},
 		{"GET", "/api/v1/points", auth.SurveyRead, h.listPoints},
 		{"POST", "/api/v1/points/decision", auth.Reviewers, h.decidePoints},
+		{"GET", "/api/v1/areas", auth.SurveyRead, h.listAreas},
+		{"GET", "/api/v1/areas.geojson", auth.SurveyRead, h.areasGeoJSON},
+		{"POST", "/api/v1/areas/recompute", auth.Reviewers, h.recomputeAreas},
+		{"GET", "/api/v1/areas/jobs/:id", auth.Reviewers, h.getAreaJob},
+		{"GET", "/api/v1/areas/:id", auth.SurveyRead, h.getArea},
 		{"GET", "/guide", auth.Public, h.guide},
 
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},

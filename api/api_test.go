@@ -19,6 +19,7 @@ import (
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
 	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/migrations/dbtest"
 )
@@ -68,7 +69,7 @@ func newEnv(t *testing.T, opts ...func(*apiDeps)) *env {
 		}
 		e.tokens[r] = tok.Secret
 	}
-	d := api.Deps{Pool: pool, Auth: e.store, Survey: survey.NewStore(pool), Admin: ref, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), BodyLimit: 1 << 20}
+	d := api.Deps{Pool: pool, Auth: e.store, Survey: survey.NewStore(pool), Areas: area.NewStore(pool), Admin: ref, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), BodyLimit: 1 << 20}
 	for _, o := range opts {
 		o(&d)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
 	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/migrations"
 )
@@ -74,6 +75,7 @@ func serve(ctx context.Context, cfg *Config) error {
 		Pool:         db.Pool,
 		Auth:         auth.NewStore(db.Pool),
 		Survey:       survey.NewStore(db.Pool),
+		Areas:        area.NewStore(db.Pool),
 		MaxRows:      cfg.MaxRows,
 		Admin:        ref,
 		Log:          log,
