@@ -268,9 +268,6 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 		if err != nil {
 			return fmt.Errorf("assign ids: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM area_points WHERE province_code = $1`, province); err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, `DELETE FROM area_sites WHERE province_code = $1`, province); err != nil {
 			return err
 		}
@@ -309,9 +306,8 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 			res.Sites += len(a.Sites)
 		}
 		_ = areaIDs
-		if _, err := tx.Exec(ctx, `INSERT INTO area_points (point_id, area_id, province_code)
-			SELECT p, a, $3 FROM unnest($1::bigint[], $2::bigint[]) AS t(p, a)`, pointIDs, pointAreas, province); err != nil {
-			return fmt.Errorf("area points: %w", err)
+		if err := writeMembership(ctx, tx, province, prev, pointIDs, pointAreas); err != nil {
+			return err
 		}
 		res.Points, res.Areas = len(pts), len(areas)
 		return audit(ctx, tx, phusong.AuditEntry{Action: "areas.recompute_province", ObjectType: "province", ObjectID: province,
@@ -319,6 +315,43 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 	})
 	res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, err
+}
+
+// writeMembership brings area_points to the new membership, touching only
+// the points whose area changed: after an accept, a recomputation of a
+// province of 90,000 points rewrites a handful of rows, not all of them.
+func writeMembership(ctx context.Context, tx pgx.Tx, province string, prev []Previous, pointIDs, pointAreas []int64) error {
+	old := make(map[int64]int64)
+	for _, p := range prev {
+		for _, id := range p.Points {
+			old[id] = p.ID
+		}
+	}
+	var upIDs, upAreas []int64
+	for i, id := range pointIDs {
+		if a, ok := old[id]; !ok || a != pointAreas[i] {
+			upIDs = append(upIDs, id)
+			upAreas = append(upAreas, pointAreas[i])
+		}
+		delete(old, id)
+	}
+	gone := make([]int64, 0, len(old))
+	for id := range old {
+		gone = append(gone, id)
+	}
+	if len(gone) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM area_points WHERE point_id = ANY($1)`, gone); err != nil {
+			return fmt.Errorf("area points: %w", err)
+		}
+	}
+	if len(upIDs) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO area_points (point_id, area_id, province_code)
+			SELECT p, a, $3 FROM unnest($1::bigint[], $2::bigint[]) AS t(p, a)
+			ON CONFLICT (point_id) DO UPDATE SET area_id = EXCLUDED.area_id`, upIDs, upAreas, province); err != nil {
+			return fmt.Errorf("area points: %w", err)
+		}
+	}
+	return nil
 }
 
 // previous reads the stored active areas of a province: members for Assign,
