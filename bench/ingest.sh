@@ -103,7 +103,7 @@ fi
 SUPER=$(go run ./cmd/phusong db start --test)
 dburl() { echo "$SUPER" | sed "s|/postgres?|/$1?|"; }
 cleanup() {
-	psql "$SUPER" -qX -At -c "SELECT format('DROP DATABASE IF EXISTS %I', datname) FROM pg_database WHERE datname LIKE 'bench\_ingest\_%'" 2>/dev/null |
+	psql "$SUPER" -qX -At -c "SELECT format('DROP DATABASE IF EXISTS %I;', datname) FROM pg_database WHERE datname LIKE 'bench\_ingest\_%'" 2>/dev/null |
 		psql "$SUPER" -qX >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }

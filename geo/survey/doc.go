@@ -5,11 +5,15 @@
 // Tables: submissions, survey_points (migrations/00006_survey.sql).
 //
 // A submission is stored whole or not at all: Submit streams the points a
-// reader emits into a staging table with COPY inside one transaction,
-// checks them against the stored points (same ref_id: update; same village
-// name within 100 m under another id: refuse), and either commits them all
-// or rolls every point back and keeps only the submission's row and
-// problems, so the officer can read and download them.
+// reader emits with COPY inside one transaction, checks them against the
+// stored points (same ref_id: update; same village name within 100 m under
+// another id: refuse), and either commits them all or rolls every point
+// back and keeps only the submission's row and problems, so the officer
+// can read and download them. Submissions of one province run one at a
+// time (a transaction-scoped advisory lock): two files sent at once could
+// otherwise both store the same village. The first submission of a
+// province has nothing to collide with, so it is copied straight into
+// survey_points; later ones go through a staging table for the checks.
 //
 // Every query is scoped by the actor in the context: a province officer's
 // queries carry its province code, so a handler that forgot a check still
