@@ -71,6 +71,20 @@ func (a Actor) CanSeeProvince(code string) bool {
 	return a.National() || (a.Role == RoleProvince && a.ProvinceCode == code)
 }
 
+// ErrAnonymous is returned by stores called without an authenticated actor.
+var ErrAnonymous = Errorf(ErrUnauthorized, "login_required", "Hãy đăng nhập.", "Log in first.")
+
+// RequireActor returns the actor of ctx, or ErrAnonymous when there is
+// none: every store calls it first, so a caller that skipped the API's
+// authorization cannot read or change anything.
+func RequireActor(ctx context.Context) (Actor, error) {
+	a, ok := ActorFrom(ctx)
+	if !ok || a.Role == "" {
+		return a, ErrAnonymous
+	}
+	return a, nil
+}
+
 type actorKey struct{}
 
 // WithActor returns a context carrying the actor.

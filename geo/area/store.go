@@ -51,19 +51,11 @@ type Job struct {
 	FinishedAt *time.Time       `json:"finished_at,omitempty"`
 }
 
-func actor(ctx context.Context) (phusong.Actor, error) {
-	a, ok := phusong.ActorFrom(ctx)
-	if !ok || a.Role == "" {
-		return a, phusong.Errorf(phusong.ErrUnauthorized, "login_required", "Hãy đăng nhập.", "Log in first.")
-	}
-	return a, nil
-}
-
 // StartJob records a recomputation of province ("" = every province
 // with accepted points) and returns it; RunJob does the work. Only
 // reviewers and admins recompute.
 func (s *Store) StartJob(ctx context.Context, province string, cfg Config) (Job, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return Job{}, err
 	}
@@ -508,7 +500,7 @@ var sorts = map[string]string{
 // Areas lists the areas the actor may see: province officers their
 // province's; reviewers and admins all; operators none (until published).
 func (s *Store) Areas(ctx context.Context, f Filter) ([]Stored, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -610,7 +602,7 @@ type Detail struct {
 
 // Area returns one area the actor may see. ErrNotFound otherwise.
 func (s *Store) Area(ctx context.Context, id int64) (Detail, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return Detail{}, err
 	}

@@ -56,7 +56,7 @@ const MaxPointPage = 10_000
 // province; reviewers, admins: all; operators: none, since survey points
 // are unpublished).
 func (s *Store) Points(ctx context.Context, f PointFilter) ([]StoredPoint, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (s *Store) Points(ctx context.Context, f PointFilter) ([]StoredPoint, error
 // a selection on the map. Every id must exist; the change is one
 // transaction with one audit row per province touched.
 func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return 0, err
 	}

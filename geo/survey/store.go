@@ -87,16 +87,6 @@ type Submission struct {
 	IdempotencyKey string            `json:"-"`
 }
 
-var errAnonymous = phusong.Errorf(phusong.ErrUnauthorized, "login_required", "Hãy đăng nhập.", "Log in first.")
-
-func actor(ctx context.Context) (phusong.Actor, error) {
-	a, ok := phusong.ActorFrom(ctx)
-	if !ok || a.Role == "" {
-		return a, errAnonymous
-	}
-	return a, nil
-}
-
 func forbiddenProvince(code string) error {
 	return phusong.Errorf(phusong.ErrForbidden, "other_province",
 		fmt.Sprintf("Tài khoản của bạn không được nộp hoặc xem dữ liệu của tỉnh %s.", code),
@@ -176,7 +166,7 @@ func (p *Point) row() []any {
 // the 5 indexes and 3 foreign keys of survey_points row by row (about
 // 15 µs a row on the development machine; bench/README.md).
 func (s *Store) Submit(ctx context.Context, n NewSubmission, read func(emit func(Point) error) (Result, error)) (Submission, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return Submission{}, err
 	}
@@ -382,7 +372,7 @@ func ewkbPoint(lon, lat float64) []byte {
 // the target with COPY, so a file of any length goes through in flat memory.
 // The rows copied are in the result's copied.
 func (s *Store) copyPoints(ctx context.Context, tx pgx.Tx, province string, target copyTarget, read func(emit func(Point) error) (Result, error)) (copyResult, error) {
-	a, _ := actor(ctx)
+	a, _ := phusong.RequireActor(ctx)
 	rows := make(chan []any, 1024)
 	stop := make(chan struct{})
 	var res Result
@@ -584,7 +574,7 @@ func (s *Store) saveOutcome(ctx context.Context, tx pgx.Tx, sub *Submission) err
 // reject records a submission whose points were all rolled back: its row,
 // counts and problems only. Audited.
 func (s *Store) reject(ctx context.Context, sub Submission, res Result) (Submission, error) {
-	a, _ := actor(ctx)
+	a, _ := phusong.RequireActor(ctx)
 	sub.Status = StatusRejected
 	sub.Inserted, sub.Updated = 0, 0
 	fill(&sub, res)

@@ -57,7 +57,7 @@ func scope(a phusong.Actor, column string, args []any) (string, []any) {
 // Submission returns one submission with its problems. Returns ErrNotFound
 // when it does not exist or the actor may not see it (the two are not told apart).
 func (s *Store) Submission(ctx context.Context, id int64) (Submission, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return Submission{}, err
 	}
@@ -90,7 +90,7 @@ type SubmissionFilter struct {
 
 // Submissions lists the submissions the actor may see, newest first.
 func (s *Store) Submissions(ctx context.Context, f SubmissionFilter) ([]Submission, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (d *Decision) validate() error {
 // carries. Only reviewers and admins decide; a returned submission needs a
 // comment telling the province what to fix. Audited.
 func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, error) {
-	a, err := actor(ctx)
+	a, err := phusong.RequireActor(ctx)
 	if err != nil {
 		return Submission{}, err
 	}
