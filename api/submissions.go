@@ -118,11 +118,10 @@ func (h *handler) createSubmission(c *fiber.Ctx) error {
 		out.Summary = rep.Summary(summaryGroups)
 	}
 	out.Problems = capProblems(sub.Problems)
-	switch {
-	case sub.Replayed:
+	if sub.Replayed {
 		c.Set("Idempotent-Replayed", "true")
-		return c.Status(statusOfSubmission(sub)).JSON(out)
-	case sub.Status == survey.StatusRejected:
+	}
+	if sub.Status == survey.StatusRejected {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{
 			"error": errorDetail{Code: "submission_invalid",
 				Message:   "The file has invalid rows; nothing was stored. Fix the rows listed and submit again.",
@@ -133,13 +132,6 @@ func (h *handler) createSubmission(c *fiber.Ctx) error {
 		})
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
-}
-
-func statusOfSubmission(s survey.Submission) int {
-	if s.Status == survey.StatusRejected {
-		return fiber.StatusUnprocessableEntity
-	}
-	return fiber.StatusCreated
 }
 
 func capProblems(p []phusong.Problem) []phusong.Problem {

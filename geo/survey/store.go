@@ -591,6 +591,14 @@ func (s *Store) reject(ctx context.Context, sub Submission, res Result) (Submiss
 			ProvinceCode: sub.ProvinceCode, After: summary(sub)})
 	})
 	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.ConstraintName == "submissions_idempotency" {
+			// The same upload, retried at the same moment, was recorded first.
+			if prev, perr := s.byIdempotencyKey(ctx, a.UserID, sub.IdempotencyKey); perr == nil {
+				prev.Replayed = true
+				return prev, nil
+			}
+		}
 		return Submission{}, fmt.Errorf("survey: record rejected submission: %w", err)
 	}
 	return sub, nil
