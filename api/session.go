@@ -62,6 +62,9 @@ func (h *handler) me(c *fiber.Ctx) error {
 			out["csrf_token"] = csrf
 		}
 	}
+	if u, err := h.d.Auth.UserByName(c.UserContext(), a.Username); err == nil {
+		out["full_name"] = u.FullName
+	}
 	if a.ProvinceCode != "" && h.d.Admin != nil {
 		out["province_name"] = h.d.Admin.ProvinceName(a.ProvinceCode)
 	}

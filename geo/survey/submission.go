@@ -37,6 +37,14 @@ func (s *Store) byIdempotencyKey(ctx context.Context, userID int64, key string) 
 	if err != nil {
 		return Submission{}, fmt.Errorf("survey: idempotency key: %w", err)
 	}
+	// A replay answers like the first response: with the problems.
+	var probs []byte
+	if err := s.pool.QueryRow(ctx, `SELECT problems FROM submissions WHERE id = $1`, sub.ID).Scan(&probs); err != nil {
+		return Submission{}, fmt.Errorf("survey: idempotency key: %w", err)
+	}
+	if err := json.Unmarshal(probs, &sub.Problems); err != nil {
+		return Submission{}, fmt.Errorf("survey: submission %d problems: %w", sub.ID, err)
+	}
 	return sub, nil
 }
 
