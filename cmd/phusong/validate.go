@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,6 +96,9 @@ when the database cannot be reached (nothing stored).`,
 				r := progressbar.NewReader(f, bar)
 				in = &r
 			}
+			if o.province == "all" {
+				return bulkImport(cmd.Context(), db, ref, in, args[0], o)
+			}
 			mode := survey.ModeAll
 			if validOnly {
 				mode = survey.ModeValidOnly
@@ -129,6 +133,7 @@ when the database cannot be reached (nothing stored).`,
 		},
 	}
 	o.bind(cmd)
+	cmd.Flags().Lookup("province").Usage = `2-digit 2025 province code the file is for, or "all" for a national first load into an empty database (admin, one transaction)`
 	cmd.Flags().BoolVar(&validOnly, "valid-only", false, "store the valid rows even when others are invalid")
 	return cmd
 }
@@ -167,4 +172,39 @@ func printReport(w io.Writer, rep *intake.Report, err error, asJSON bool) {
 	for _, g := range rep.Summary(30) {
 		fmt.Fprintf(w, "  [%s] %s %s ×%d (rows %v)\n    %s\n    %s\n", g.Severity, g.Code, g.Column, g.Count, g.Rows, g.VI, g.EN)
 	}
+}
+
+// bulkImport stores a national file into an empty database in one
+// transaction (survey.Store.BulkLoad): every province's rows, one
+// submission each, whole or not at all.
+func bulkImport(ctx context.Context, db *database, ref *admin.Data, in io.Reader, filename string, o fileOptions) error {
+	var rep *intake.Report
+	actx := phusong.WithActor(ctx, phusong.System)
+	res, err := survey.NewStore(db.Pool).BulkLoad(actx, filename, func(emit func(survey.Point) error) (survey.Result, error) {
+		var err error
+		rep, err = intake.Read(actx, in, ref, intake.Options{Sheet: o.sheet, Encoding: o.encoding}, emit)
+		if err != nil {
+			return survey.Result{}, err
+		}
+		return rep.Result(), nil
+	})
+	if rep == nil || isInputError(err) {
+		printReport(os.Stdout, rep, err, o.asJSON)
+		return exitError{intake.ExitCode(rep, err)}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "phusong import: nothing stored:", err)
+		return exitError{2}
+	}
+	printReport(os.Stdout, rep, nil, o.asJSON)
+	if res.Rejected {
+		fmt.Fprintf(os.Stderr, "nothing stored: %d errors\n", rep.ErrorCount)
+		return exitError{1}
+	}
+	total := 0
+	for _, s := range res.Submissions {
+		total += s.Inserted
+	}
+	fmt.Fprintf(os.Stderr, "stored %d points in %d submissions (one per province)\n", total, len(res.Submissions))
+	return nil
 }

@@ -140,7 +140,7 @@ func (c *Cluster) init(ctx context.Context, opt Options) error {
 		}
 	}
 	if out, err := c.run(ctx, "initdb", "-D", c.dataDir(), "-U", Superuser, "--auth=trust",
-		"-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"); err != nil {
+		"-E", "UTF8", "--locale=C.UTF-8", "--lc-collate=C", "--no-instructions"); err != nil {
 		return fmt.Errorf("localpg: initdb: %w: %s", err, out)
 	}
 	conf := fmt.Sprintf(`
