@@ -7,7 +7,7 @@ set -euo pipefail
 what=${1:-run}
 pkgs=(postgresql-15 postgresql-15-postgis-3)
 if [ "$what" = test ]; then
-  pkgs+=(gdal-bin poppler-utils chromium)
+  pkgs+=(gdal-bin poppler-utils unzip chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,42 @@
+// Package export writes the files of a bid package (gói thầu) that operators
+// download: areas.geojson, points.geojson, sites.geojson, package.kml,
+// areas.csv, points.csv, sites.csv, package.xlsx, manifest.json, and the ZIP
+// that holds them. It is pure: it takes a Package that bids has assembled and
+// returns bytes; it owns no tables and never touches the database.
+//
+// Every writer is deterministic: the same Package and publication time give
+// the same bytes, so a published version's files and ZIP keep their SHA-256.
+// That is why the ZIP is written in a fixed order with FileHeader.Modified set
+// to the publication time, why the workbook's dates are that time too, and why
+// the XLSX is re-packed (excelize writes its parts in map order).
+//
+// Formats:
+//   - GeoJSON follows RFC 7946: coordinates are lon,lat in WGS 84 with at
+//     most 6 decimals (§11.2, about 0.1 m), polygons follow the right-hand rule
+//     (§3.1.6: outer rings counter-clockwise, holes clockwise; orb does not
+//     enforce it, so rightHand does), and there is no crs member (§4).
+//     Property names are Vietnamese in UTF-8 (NFC), e.g. "số_hộ".
+//   - KML follows OGC KML 2.2: lon,lat[,alt] coordinates, a Document with one
+//     Folder per area holding the area polygon (a MultiGeometry when the area
+//     has several parts), its proposed sites and its villages as Placemarks,
+//     figures in ExtendedData. GDAL reads one layer per Folder.
+//   - CSV is RFC 4180 with CRLF, UTF-8 with a byte-order mark so that Excel
+//     shows Vietnamese; every cell passes through intake.Neutralize against
+//     formula injection. The column lists live once (table.go) and drive both
+//     the CSV files and the XLSX sheets.
+//   - XLSX has the sheets Tóm tắt (summary), Vùng (areas), Điểm (points) and
+//     Trạm (sites), Vietnamese headers in a frozen first row, VND as #,##0 and
+//     coordinates as 0.000000. Deadlines are written in Vietnam time (UTC+7).
+//   - manifest.json lists every other file with its size and SHA-256.
+//
+// Not here yet (issue 6): summary.pdf, ocds.json (OCDS 1.1 release), storage
+// of published files and downloads (bids, api).
+//
+// Glossary:
+//   - gói thầu: bid package, the unit operators bid on.
+//   - giá trần: ceiling price of a package, VND.
+//   - vùng lõm sóng: dead-zone area, a group of surveyed points (area.Stored).
+//   - thôn, bản: village; xã: commune.
+//   - trắng sóng: no signal from any operator; lõm sóng: signal, but no 4G.
+//   - trạm: a proposed tower site.
+package export

@@ -1,0 +1,150 @@
+package export
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/phusong/phusong/geo/survey"
+)
+
+// Package is one version of a bid package (gói thầu) as the files describe
+// it. bids builds it from its own rows, area.Detail and the points of each
+// area; this package never reads the database.
+type Package struct {
+	ID           int64
+	Version      int
+	Name         string
+	Province     string    // province code after the 2025 reform
+	Deadline     time.Time // bid deadline; written in Vietnam time (UTC+7)
+	CeilingVND   int64     // ceiling price in VND
+	Requirements string    // technical requirements, free text
+	Areas        []Area    // written in this order
+}
+
+// Area is one dead-zone area of a package: its polygon (lon/lat, EPSG:4326),
+// its figures, its proposed sites and its surveyed points (villages).
+type Area struct {
+	ID      int64
+	Version int
+	Polygon orb.MultiPolygon
+	Figures Figures
+	Sites   []Site
+	Points  []Point
+}
+
+// Figures are the totals of an area, as area.Stored carries them.
+type Figures struct {
+	Points     int
+	Villages   int
+	Households int
+	Population int
+	TrangSong  int // points with no signal at all (trắng sóng)
+	LomSong    int // points with signal but no 4G (lõm sóng)
+	Sites      int
+	CostVND    int64 // estimated cost of the area's sites, VND
+	Score      float64
+}
+
+// Site is a proposed tower site of an area, as area.SiteRow carries it.
+type Site struct {
+	N          int       // 1-based number within the area
+	Location   orb.Point // lon/lat
+	Households int       // households the site covers
+	Points     int       // survey points the site covers
+	Terrain    string
+	CostVND    int64
+}
+
+// Point is a surveyed village (thôn) of an area, from survey.StoredPoint.
+type Point struct {
+	ID         int64
+	Location   orb.Point // lon/lat
+	Village    string
+	Commune    string // commune code
+	Households int
+	Category   string                      // survey.TrangSong or survey.LomSong
+	Signal     [survey.NumOperators]string // per operator, in phusong.Operators order
+}
+
+// operatorNames label the Signal columns, in survey.Operator order.
+var operatorNames = [survey.NumOperators]string{"Viettel", "VinaPhone", "MobiFone", "Vietnamobile"}
+
+// vietnam is the zone deadlines are written in; a fixed offset, so that the
+// output does not depend on the machine's tzdata.
+var vietnam = time.FixedZone("UTC+07:00", 7*3600)
+
+// check refuses what no file format can carry: coordinates that are not
+// finite or out of range, and areas without a polygon.
+func (p Package) check() error {
+	for _, a := range p.Areas {
+		if len(a.Polygon) == 0 {
+			return fmt.Errorf("export: package %d area %d: no polygon", p.ID, a.ID)
+		}
+		for _, poly := range a.Polygon {
+			if len(poly) == 0 {
+				return fmt.Errorf("export: package %d area %d: empty polygon", p.ID, a.ID)
+			}
+			for _, r := range poly {
+				if len(r) < 3 {
+					return fmt.Errorf("export: package %d area %d: ring of %d points", p.ID, a.ID, len(r))
+				}
+				for _, pt := range r {
+					if !validLonLat(pt) {
+						return fmt.Errorf("export: package %d area %d: bad coordinate %v", p.ID, a.ID, pt)
+					}
+				}
+			}
+		}
+		for _, s := range a.Sites {
+			if !validLonLat(s.Location) {
+				return fmt.Errorf("export: package %d area %d site %d: bad coordinate %v", p.ID, a.ID, s.N, s.Location)
+			}
+		}
+		for _, pt := range a.Points {
+			if !validLonLat(pt.Location) {
+				return fmt.Errorf("export: package %d area %d point %d: bad coordinate %v", p.ID, a.ID, pt.ID, pt.Location)
+			}
+		}
+	}
+	return nil
+}
+
+func validLonLat(p orb.Point) bool {
+	lon, lat := p[0], p[1]
+	return !math.IsNaN(lon) && !math.IsNaN(lat) && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
+}
+
+// nfc returns s in Unicode NFC: PDF and spreadsheet viewers do not compose
+// combining marks, and the same name must hash the same in every file.
+func nfc(s string) string { return norm.NFC.String(s) }
+
+// round6 rounds a point to 6 decimals (about 0.1 m), as RFC 7946 §11.2 advises.
+func round6(p orb.Point) orb.Point { return orb.Round(p, 1e6).(orb.Point) }
+
+// rightHand returns a copy of mp rounded to 6 decimals, with closed rings,
+// outer rings counter-clockwise and holes clockwise (RFC 7946 §3.1.6).
+// orb does not enforce winding, and the store's ST_ForcePolygonCCW may not
+// be the only producer, so it is done here.
+func rightHand(mp orb.MultiPolygon) orb.MultiPolygon {
+	out := orb.Round(mp.Clone(), 1e6).(orb.MultiPolygon)
+	for _, poly := range out {
+		for i, r := range poly {
+			if !r.Closed() {
+				r = append(r, r[0])
+				poly[i] = r
+			}
+			want := orb.CCW
+			if i > 0 {
+				want = orb.CW
+			}
+			if r.Orientation() != want && r.Orientation() != 0 {
+				r.Reverse()
+			}
+		}
+	}
+	return out
+}
