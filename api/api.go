@@ -98,6 +98,8 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
 
+		{"GET", "/api/openapi.json", auth.Public, h.openAPI},
+
 		{"GET", "/", auth.Public, h.page},
 		{"GET", "/static/*", auth.Public, h.static},
 	}
@@ -131,6 +133,11 @@ func New(d Deps) *fiber.App {
 		d.LoginPerMinute = 10
 	}
 	h := &handler{d: d}
+	// The OpenAPI document is converted to JSON once, here; a test keeps
+	// it valid, so this only logs.
+	if _, err := openAPIJSON(); err != nil {
+		d.Log.Error("openapi document", "error", err)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "phusong",
 		BodyLimit:             d.BodyLimit,

@@ -5,14 +5,18 @@
 #   floor  psql \copy of the generator's 1,000,000-row survey file into a
 #          staging table, then CREATE TABLE … AS with the geometry, the
 #          primary key and the GiST index;
-#   ours   the same file through the real code path: bench/cmd/ingest splits
-#          it by province and stores each province's rows with intake.Read +
-#          survey.Store.Submit, exactly as `phusong import --province NN`
-#          does (34 submissions, WORKERS at a time). The 34 `phusong import`
-#          processes themselves are timed too.
+#   ours   the same file through the real code path, two ways:
+#          - national: `phusong import --province all FILE`, the national
+#            first load into an empty database (parse, validate including
+#            point in province, one transaction, one submission per
+#            province, indexes and foreign keys built once) — the figure;
+#          - per province: bench/cmd/ingest splits it by province and stores
+#            each province's rows with intake.Read + survey.Store.Submit,
+#            exactly as `phusong import --province NN` does (34 submissions,
+#            WORKERS at a time). The 34 `phusong import` processes are timed too.
 #
 # A fresh database for each side and round; the ratio is the median over the
-# rounds of ours / floor, printed last: ingest_vs_sql_floor=R. Also: the same
+# rounds of national / floor, printed last: ingest_vs_sql_floor=R. Also: the same
 # for 100,000 rows; a 10,000-row provincial file into an empty database, and
 # as updates or new points into the 1M-point table; peak memory as the file
 # grows; two SQL-only loads into the survey_points schema itself (row by row
@@ -149,12 +153,28 @@ ours() {
 	since "$t"
 }
 
-# compare FILE LABEL: ROUNDS rounds of floor, ours (and baseline); sets RATIO
-# (and BASE_RATIO) to the medians of ours / floor.
+# national FILE → seconds of `phusong import --province all FILE` (the national
+# first load: one transaction, indexes and foreign keys built once) into a
+# fresh database, from process start to exit.
+national() {
+	fresh bench_ingest_ours migrate
+	local t
+	t=$(now)
+	DATABASE_URL=$(dburl bench_ingest_ours) "$BIN/phusong" import --province all "$1" >/dev/null 2>"$tmp/national.err" ||
+		{ cat "$tmp/national.err" >&2; exit 1; }
+	since "$t"
+}
+
+# compare FILE LABEL: ROUNDS rounds of floor, ours (per province and national;
+# and baseline); sets RATIO and NATIONAL_RATIO (and BASE_RATIO) to the
+# medians of ours / floor.
 compare() {
-	local file=$1 label=$2 r f o b ratios=() bratios=()
+	local file=$1 label=$2 r f o n b ratios=() nratios=() bratios=()
 	for r in $(seq "$ROUNDS"); do
 		f=$(floor "$file")
+		n=$(national "$file")
+		nratios+=("$(div "$n" "$f")")
+		out "$label round $r: floor $f s; national load (phusong import --province all) $n s; ratio ${nratios[-1]}"
 		o=$(ours "$BIN/ingest" "$file" "$WORKERS" "$label")
 		ratios+=("$(div "$o" "$f")")
 		out "$label round $r: floor $f s; ours $o s (split $(field split_s "$tmp/$label.out") s, storing $(field store_s "$tmp/$label.out") s, $(field stored "$tmp/$label.out") points stored, peak RSS $(field peak_rss_kb "$tmp/$label.out") KB); ratio ${ratios[-1]}"
@@ -165,7 +185,9 @@ compare() {
 		fi
 	done
 	RATIO=$(printf '%s\n' "${ratios[@]}" | median)
-	out "${label}_ours_vs_floor=$RATIO (median of $ROUNDS rounds)"
+	NATIONAL_RATIO=$(printf '%s\n' "${nratios[@]}" | median)
+	out "${label}_national_vs_floor=$NATIONAL_RATIO (median of $ROUNDS rounds)"
+	out "${label}_per_province_vs_floor=$RATIO (median of $ROUNDS rounds)"
 	if [ -n "$BASELINE" ]; then
 		BASE_RATIO=$(printf '%s\n' "${bratios[@]}" | median)
 		out "${label}_baseline_vs_floor=$BASE_RATIO (median of $ROUNDS rounds)"
@@ -180,7 +202,7 @@ out "workers=$WORKERS rounds=$ROUNDS files: $BIG, $SMALL, $PROV"
 
 out "== $N rows: floor vs ours"
 compare "$BIG" big
-BIG_RATIO=$RATIO
+BIG_RATIO=$NATIONAL_RATIO
 BIG_RSS=$(field peak_rss_kb "$tmp/big.out")
 
 out "== a 10,000-row provincial file (province $PROVINCE) into the $N-point table just loaded"
@@ -266,4 +288,4 @@ out "cli_import_peak_rss_kb: 10,000 rows $(rss env DATABASE_URL="$(dburl bench_i
 out "validate_peak_rss_kb: 100,000 rows $(rss "$BIN/phusong" validate --province "" "$SMALL"), $N rows $(rss "$BIN/phusong" validate --province "" "$BIG") (the reader alone over the whole national file: its in-file duplicate indexes grow with the rows)"
 
 out "output=$log"
-out "ingest_vs_sql_floor=$BIG_RATIO"
+out "ingest_vs_sql_floor=$BIG_RATIO"  # the national first load; per province: see big_per_province_vs_floor
