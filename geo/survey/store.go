@@ -305,11 +305,20 @@ func (s *Store) storeStaged(ctx context.Context, tx pgx.Tx, n NewSubmission, sub
 			return res, fmt.Errorf("drop duplicates: %w", err)
 		}
 	}
+	// Count the updates among the rows left: a row that would have updated
+	// its ref_id but also duplicates another stored village was dropped.
+	updates := c.nUpdates
+	if c.nDups > 0 {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM staging_points s JOIN survey_points p
+			ON p.province_code = $1 AND p.ref_id = s.ref_id`, n.ProvinceCode).Scan(&updates); err != nil {
+			return res, fmt.Errorf("count updates: %w", err)
+		}
+	}
 	total, err := insertPoints(ctx, tx, sub.ID)
 	if err != nil {
 		return res, err
 	}
-	sub.Updated = c.nUpdates
+	sub.Updated = updates
 	sub.Inserted = int(total) - sub.Updated
 	return res, nil
 }
