@@ -19,23 +19,27 @@ const summaryGroups = 50
 
 // submissionProvince is the province a request submits for: a province
 // officer's own; reviewers and admins name it with ?province=NN.
-func (h *handler) submissionProvince(c *fiber.Ctx, a phusong.Actor) (string, error) {
+func (h *handler) submissionProvince(c *fiber.Ctx) (phusong.Actor, string, error) {
+	a, err := actorOf(c)
+	if err != nil {
+		return a, "", err
+	}
 	if a.Role == phusong.RoleProvince {
 		if q := c.Query("province"); q != "" && q != a.ProvinceCode {
-			return "", phusong.Errorf(phusong.ErrForbidden, "other_province",
+			return a, "", phusong.Errorf(phusong.ErrForbidden, "other_province",
 				fmt.Sprintf("Tài khoản của bạn chỉ được nộp cho tỉnh %s.", a.ProvinceCode),
 				fmt.Sprintf("Your account may only submit for province %s.", a.ProvinceCode))
 		}
-		return a.ProvinceCode, nil
+		return a, a.ProvinceCode, nil
 	}
 	code := c.Query("province")
 	if _, ok := h.d.Admin.Province(code); !ok {
-		return "", phusong.Invalid("bad_query", "Thiếu hoặc sai mã tỉnh.", "Missing or unknown province code.",
+		return a, "", phusong.Invalid("bad_query", "Thiếu hoặc sai mã tỉnh.", "Missing or unknown province code.",
 			phusong.Problem{Column: "province", Code: "province_unknown", Value: code,
 				VI: "Ghi ?province=NN với mã 2 chữ số của một trong 34 tỉnh, thành phố từ 2025 (ví dụ ?province=12).",
 				EN: "Add ?province=NN with the 2-digit code of one of the 34 provinces of 2025 (e.g. ?province=12)."})
 	}
-	return code, nil
+	return a, code, nil
 }
 
 // uploadBody returns the file of a submission: the "file" part of a
@@ -78,11 +82,7 @@ func links(id int64) map[string]string {
 // submission is kept as rejected with its problems), 4xx when the file
 // cannot be read at all (nothing kept).
 func (h *handler) createSubmission(c *fiber.Ctx) error {
-	a, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	province, err := h.submissionProvince(c, a)
+	a, province, err := h.submissionProvince(c)
 	if err != nil {
 		return err
 	}
@@ -99,23 +99,16 @@ func (h *handler) createSubmission(c *fiber.Ctx) error {
 	}
 	opt := intake.Options{Province: province, Sheet: c.Query("sheet"), Encoding: c.Query("encoding"),
 		MaxRows: h.d.MaxRows, MaxBytes: int64(h.d.BodyLimit)}
-	var rep *intake.Report
+	src := intake.NewSource(c.UserContext(), body, h.d.Admin, opt)
 	sub, err := h.d.Survey.Submit(c.UserContext(), survey.NewSubmission{
 		ProvinceCode: province, Filename: filename, Mode: mode, IdempotencyKey: c.Get("Idempotency-Key"),
-	}, func(emit func(survey.Point) error) (survey.Result, error) {
-		var err error
-		rep, err = intake.Read(c.UserContext(), body, h.d.Admin, opt, emit)
-		if err != nil {
-			return survey.Result{}, err
-		}
-		return rep.Result(), nil
-	})
+	}, src.Read)
 	if err != nil {
 		return err
 	}
 	out := submissionOut{Submission: sub, Links: links(sub.ID)}
-	if rep != nil {
-		out.Summary = rep.Summary(summaryGroups)
+	if src.Report != nil {
+		out.Summary = src.Report.Summary(summaryGroups)
 	}
 	out.Problems = capProblems(sub.Problems)
 	if sub.Replayed {
@@ -220,11 +213,7 @@ func (h *handler) decideSubmission(c *fiber.Ctx) error {
 // template serves the Excel template for a province: its communes as a
 // dropdown, an example row and the instructions sheet.
 func (h *handler) template(c *fiber.Ctx) error {
-	a, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	province, err := h.submissionProvince(c, a)
+	_, province, err := h.submissionProvince(c)
 	if err != nil {
 		return err
 	}

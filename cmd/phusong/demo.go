@@ -118,13 +118,7 @@ func loadDemoSurveys(ctx context.Context, pool *pgxpool.Pool, st *auth.Store) er
 			return err
 		}
 		sub, err := store.Submit(actx, survey.NewSubmission{ProvinceCode: d.province, Filename: path.Base(d.file)},
-			func(emit func(survey.Point) error) (survey.Result, error) {
-				rep, err := intake.Read(actx, f, ref, intake.Options{Province: d.province}, emit)
-				if err != nil {
-					return survey.Result{}, err
-				}
-				return rep.Result(), nil
-			})
+			intake.NewSource(actx, f, ref, intake.Options{Province: d.province}).Read)
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("demo: submit %s: %w", d.file, err)

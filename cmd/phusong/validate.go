@@ -103,17 +103,10 @@ when the database cannot be reached (nothing stored).`,
 			if validOnly {
 				mode = survey.ModeValidOnly
 			}
-			var rep *intake.Report
 			ctx := phusong.WithActor(cmd.Context(), phusong.System)
-			sub, err := survey.NewStore(db.Pool).Submit(ctx, survey.NewSubmission{ProvinceCode: o.province, Filename: args[0], Mode: mode},
-				func(emit func(survey.Point) error) (survey.Result, error) {
-					var err error
-					rep, err = intake.Read(ctx, in, ref, intake.Options{Province: o.province, Sheet: o.sheet, Encoding: o.encoding}, emit)
-					if err != nil {
-						return survey.Result{}, err
-					}
-					return rep.Result(), nil
-				})
+			src := intake.NewSource(ctx, in, ref, intake.Options{Province: o.province, Sheet: o.sheet, Encoding: o.encoding})
+			sub, err := survey.NewStore(db.Pool).Submit(ctx, survey.NewSubmission{ProvinceCode: o.province, Filename: args[0], Mode: mode}, src.Read)
+			rep := src.Report
 			if rep == nil || isInputError(err) {
 				printReport(os.Stdout, rep, err, o.asJSON)
 				return exitError{intake.ExitCode(rep, err)}
@@ -178,16 +171,10 @@ func printReport(w io.Writer, rep *intake.Report, err error, asJSON bool) {
 // transaction (survey.Store.BulkLoad): every province's rows, one
 // submission each, whole or not at all.
 func bulkImport(ctx context.Context, db *database, ref *admin.Data, in io.Reader, filename string, o fileOptions) error {
-	var rep *intake.Report
 	actx := phusong.WithActor(ctx, phusong.System)
-	res, err := survey.NewStore(db.Pool).BulkLoad(actx, filename, func(emit func(survey.Point) error) (survey.Result, error) {
-		var err error
-		rep, err = intake.Read(actx, in, ref, intake.Options{Sheet: o.sheet, Encoding: o.encoding}, emit)
-		if err != nil {
-			return survey.Result{}, err
-		}
-		return rep.Result(), nil
-	})
+	src := intake.NewSource(actx, in, ref, intake.Options{Sheet: o.sheet, Encoding: o.encoding})
+	res, err := survey.NewStore(db.Pool).BulkLoad(actx, filename, src.Read)
+	rep := src.Report
 	if rep == nil || isInputError(err) {
 		printReport(os.Stdout, rep, err, o.asJSON)
 		return exitError{intake.ExitCode(rep, err)}

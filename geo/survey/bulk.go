@@ -84,8 +84,14 @@ func (s *Store) BulkLoad(ctx context.Context, filename string, read func(emit fu
 		for code, id := range ids {
 			targets[code] = directTarget(id)
 		}
-		res, err := copyAll(ctx, tx, targets, read)
-		out.Result = res
+		res, err := copyRows(ctx, tx, "survey_points", directColumns, func(p *Point) ([]any, error) {
+			t, ok := targets[p.ProvinceCode]
+			if !ok {
+				return nil, forbiddenProvince(p.ProvinceCode)
+			}
+			return t.row(p), nil
+		}, read)
+		out.Result = res.Result
 		if err != nil {
 			return err
 		}
@@ -141,48 +147,4 @@ func mapValues(m map[string]int64) []int64 {
 		out = append(out, v)
 	}
 	return out
-}
-
-// copyAll streams what read emits into survey_points with COPY, each point
-// with the submission of its province.
-func copyAll(ctx context.Context, tx pgx.Tx, targets map[string]copyTarget, read func(emit func(Point) error) (Result, error)) (Result, error) {
-	rows := make(chan []any, 4096)
-	stop := make(chan struct{})
-	var res Result
-	var readErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(rows)
-		res, readErr = read(func(p Point) error {
-			t, ok := targets[p.ProvinceCode]
-			if !ok {
-				return forbiddenProvince(p.ProvinceCode)
-			}
-			select {
-			case rows <- t.row(&p):
-				return nil
-			case <-stop:
-				return errCopyStopped
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-	}()
-	_, copyErr := tx.CopyFrom(ctx, pgx.Identifier{"survey_points"}, directColumns, pgx.CopyFromFunc(func() ([]any, error) {
-		r, ok := <-rows
-		if !ok {
-			return nil, nil
-		}
-		return r, nil
-	}))
-	close(stop)
-	<-done
-	switch {
-	case readErr != nil && !errors.Is(readErr, errCopyStopped):
-		return res, readErr
-	case copyErr != nil:
-		return res, fmt.Errorf("copy points: %w", copyErr)
-	}
-	return res, nil
 }

@@ -377,11 +377,24 @@ func ewkbPoint(lon, lat float64) []byte {
 	return b
 }
 
-// copyPoints runs read on its own goroutine and streams what it emits into
-// the target with COPY, so a file of any length goes through in flat memory.
-// The rows copied are in the result's copied.
+// copyPoints streams what read emits into the target with COPY, refusing a
+// point of another province than the submission's (or one the actor may
+// not submit for).
 func (s *Store) copyPoints(ctx context.Context, tx pgx.Tx, province string, target copyTarget, read func(emit func(Point) error) (Result, error)) (copyResult, error) {
 	a, _ := phusong.RequireActor(ctx)
+	return copyRows(ctx, tx, target.table, target.columns, func(p *Point) ([]any, error) {
+		if p.ProvinceCode != province || !a.CanSeeProvince(p.ProvinceCode) {
+			return nil, forbiddenProvince(p.ProvinceCode)
+		}
+		return target.row(p), nil
+	}, read)
+}
+
+// copyRows runs read on its own goroutine and streams the rows rowOf makes
+// of what it emits into table with COPY, so a file of any length goes
+// through in flat memory. An error of rowOf stops the read. The rows copied
+// are in the result's copied.
+func copyRows(ctx context.Context, tx pgx.Tx, table string, columns []string, rowOf func(p *Point) ([]any, error), read func(emit func(Point) error) (Result, error)) (copyResult, error) {
 	rows := make(chan []any, 1024)
 	stop := make(chan struct{})
 	var res Result
@@ -391,11 +404,12 @@ func (s *Store) copyPoints(ctx context.Context, tx pgx.Tx, province string, targ
 		defer close(done)
 		defer close(rows)
 		res, readErr = read(func(p Point) error {
-			if p.ProvinceCode != province || !a.CanSeeProvince(p.ProvinceCode) {
-				return forbiddenProvince(p.ProvinceCode)
+			r, err := rowOf(&p)
+			if err != nil {
+				return err
 			}
 			select {
-			case rows <- target.row(&p):
+			case rows <- r:
 				return nil
 			case <-stop:
 				return errCopyStopped
@@ -404,7 +418,7 @@ func (s *Store) copyPoints(ctx context.Context, tx pgx.Tx, province string, targ
 			}
 		})
 	}()
-	n, copyErr := tx.CopyFrom(ctx, pgx.Identifier{target.table}, target.columns, pgx.CopyFromFunc(func() ([]any, error) {
+	n, copyErr := tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
 		r, ok := <-rows
 		if !ok {
 			return nil, nil
