@@ -19,10 +19,27 @@ type Package struct {
 	Version      int
 	Name         string
 	Province     string    // province code after the 2025 reform
+	ProvinceName string    // e.g. "Lai Châu"; empty: files show the code only
 	Deadline     time.Time // bid deadline; written in Vietnam time (UTC+7)
 	CeilingVND   int64     // ceiling price in VND
 	Requirements string    // technical requirements, free text
-	Areas        []Area    // written in this order
+	// Technical requirements as data (OCDS, PDF): the least technology
+	// ("4G"), the least outdoor RSRP at each village for acceptance, and the
+	// date by which every village must be covered.
+	Technology       string
+	MinRSRPdBm       float64
+	CoverageDeadline time.Time
+	Criteria         []Criterion // evaluation criteria; weights sum to 100
+	ChangeNote       string      // why this version differs from the previous one
+	Areas            []Area      // written in this order
+}
+
+// Criterion is one evaluation criterion of a package and its weight in
+// percent, e.g. {"Giá dự thầu", "Bid price", 60}.
+type Criterion struct {
+	NameVI string
+	NameEN string
+	Weight float64
 }
 
 // Area is one dead-zone area of a package: its polygon (lon/lat, EPSG:4326),
