@@ -15,6 +15,7 @@ import (
 	"github.com/ansrivas/fiberprometheus/v2"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -27,6 +28,7 @@ import (
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/intake"
+	"github.com/phusong/phusong/geo/progress"
 	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/geo/tile"
 )
@@ -37,6 +39,7 @@ type Deps struct {
 	Auth           *auth.Store
 	Survey         *survey.Store
 	Areas          *area.Store
+	Progress       *progress.Store // nil: built over Pool
 	Admin          *admin.Data
 	Tiles          *tile.Store // nil: one without a cache over Pool
 	Log            *slog.Logger
@@ -47,6 +50,20 @@ type Deps struct {
 	CookieSecure   bool          // Secure flag on the session cookie
 	LoginPerMinute int           // login attempts per client address per minute
 	MaxRows        int           // rows of one uploaded file; 0 = intake.HTTPMaxRows
+	// PublicDashboard lets anonymous visitors read the national dashboard
+	// (aggregates, no coordinates); off, they get 401 like any other route.
+	PublicDashboard bool
+	// Basemap is an optional raster basemap under the boundaries, for
+	// deployments that have a tile server; empty, the map draws only our
+	// own layers and needs no internet.
+	Basemap Basemap
+}
+
+// Basemap is a raster tile source: URL with {z}/{x}/{y}, and the
+// attribution its licence asks for.
+type Basemap struct {
+	URL         string `json:"url"`
+	Attribution string `json:"attribution"`
 }
 
 // Route is one entry of the route table.
@@ -90,12 +107,16 @@ func (h *handler) routes() []Route {
 		{"POST", "/api/v1/submissions/:id/decision", auth.Reviewers, h.decideSubmission},
 		{"GET", "/api/v1/points", auth.SurveyRead, h.listPoints},
 		{"POST", "/api/v1/points/decision", auth.Reviewers, h.decidePoints},
+		{"GET", "/api/v1/points/:id", auth.SurveyRead, h.getPoint},
 		{"GET", "/api/v1/areas", auth.SurveyRead, h.listAreas},
 		{"GET", "/api/v1/areas.geojson", auth.SurveyRead, h.areasGeoJSON},
 		{"POST", "/api/v1/areas/recompute", auth.Reviewers, h.recomputeAreas},
 		{"GET", "/api/v1/areas/jobs/:id", auth.Reviewers, h.getAreaJob},
 		{"GET", "/api/v1/areas/:id", auth.SurveyRead, h.getArea},
 		{"GET", "/guide", auth.Public, h.guide},
+
+		{"GET", "/api/v1/dashboard", h.dashboardPolicy(), h.dashboard},
+		{"GET", "/api/v1/config", auth.Public, h.pageConfig},
 
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
@@ -143,6 +164,9 @@ func New(d Deps) *fiber.App {
 	if d.Tiles == nil {
 		d.Tiles = tile.NewStore(d.Pool, d.Admin, tile.NewVersions(d.Pool), tile.Options{})
 	}
+	if d.Progress == nil {
+		d.Progress = progress.NewStore(d.Pool)
+	}
 	h := &handler{d: d}
 	// The OpenAPI document is converted to JSON once, here; a test keeps
 	// it valid, so this only logs.
@@ -165,9 +189,11 @@ func New(d Deps) *fiber.App {
 	app.Use(requestid.New(requestid.Config{ContextKey: localRequestID}))
 	app.Use(h.requestLog)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
-	app.Use(helmet.New(helmet.Config{
-		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; connect-src 'self'",
-	}))
+	app.Use(helmet.New(helmet.Config{ContentSecurityPolicy: contentSecurityPolicy(d.Basemap.URL)}))
+	// Compressed responses: the map page's JavaScript (MapLibre) is about
+	// 1.6 MB as is and under 0.5 MB compressed. Bodies that already carry a
+	// Content-Encoding (gzipped tiles) are passed through untouched.
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	if d.Registry != nil {
 		prom := fiberprometheus.NewWithRegistry(d.Registry, "phusong", "phusong", "http", nil)
 		prom.SetSkipPaths([]string{"/metrics", "/healthz"})
