@@ -228,10 +228,11 @@ function style() {
   return { version: 8, sources, layers };
 }
 
-// clusterRadius grows with the square root of a cell's count: area
-// proportional to the villages it holds.
+// clusterRadius grows with the square root of a cell's count (the
+// circle's area with the villages it holds) up to ten villages, then more
+// slowly, so a cell of 100,000 is still a circle and not the province.
 function clusterRadius(prop) {
-  return ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', prop], 0]], 0, 0, 1, 4, 10, 12, 40, 24];
+  return ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', prop], 0]], 0, 0, 1, 4, 3.2, 8, 10, 12, 100, 20, 1000, 28];
 }
 
 // ---- filters -----------------------------------------------------------

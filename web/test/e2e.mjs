@@ -564,6 +564,38 @@ try {
   await shot(rev, 'reviewer-map-returned-vi.png');
   assertClean(rev);
 
+  // Filters: the one village in view shows only when it matches.
+  step('reviewer: filters');
+  const drawnIs = (n) => rev.page.waitForFunction((want) => {
+    const m = window.phusong.map;
+    return m.areTilesLoaded() && m.queryRenderedFeatures({ layers: ['points'] }).length === want;
+  }, n);
+  await drawnIs(1);
+  for (const [sel, value, n] of [['#f-status', 'accepted', 0], ['#f-status', 'returned', 1], ['#f-category', 'lom_song', 0],
+    ['#f-category', 'trang_song', 1]]) {
+    await rev.page.selectOption(sel, value);
+    await drawnIs(n);
+  }
+  await rev.page.locator('#f-reset').click();
+  // Submitted from tomorrow on: nothing yet.
+  const tomorrow = await rev.page.evaluate(() => {
+    const d = new Date();
+    d.setDate(d.getDate() + 1);
+    return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  });
+  await rev.page.fill('#f-from', tomorrow);
+  await rev.page.locator('#f-from').dispatchEvent('change');
+  await drawnIs(0);
+  await rev.page.locator('#f-reset').click();
+  await drawnIs(1);
+  // The first submission no longer holds the village (the second updated it).
+  await rev.page.selectOption('#f-submission', String(firstID));
+  await drawnIs(0);
+  await rev.page.locator('#f-reset').click();
+  await drawnIs(1);
+  assert.equal(await rev.page.inputValue('#f-status'), '');
+  assertClean(rev);
+
   // The decision through the API, with a session of its own.
   step('API');
   const sub = await get(`/api/v1/submissions/${secondID}`);
