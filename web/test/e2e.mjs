@@ -392,6 +392,18 @@ try {
   await visible(rev.page, `#map-queue li[data-id="${firstID}"]`);
   assert.match(await text(rev.page, `#map-queue li[data-id="${firstID}"]`), new RegExp(`^Số ${firstID} — Tỉnh Lai Châu 3 điểm · ${province.user}`));
   assert.match(await text(rev.page, '#map-status'), /^Mức thu phóng \d: số thôn gộp theo ô/);
+  // The map takes the keyboard: it takes the focus, shows a ring, "+"
+  // zooms in and "−" out.
+  const canvas = rev.page.locator('canvas.maplibregl-canvas');
+  await canvas.focus();
+  const ring = await canvas.evaluate((c) => { const s = getComputedStyle(c); return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) }; });
+  assert.ok(ring.style !== 'none' && ring.width >= 2, `the focused map shows no ring: ${JSON.stringify(ring)}`);
+  const z0 = await rev.page.evaluate(() => window.phusong.map.getZoom());
+  await rev.page.keyboard.press('+');
+  await rev.page.waitForFunction((z) => window.phusong.map.getZoom() > z + 0.5 && !window.phusong.map.isMoving(), z0);
+  await rev.page.keyboard.press('-');
+  await rev.page.waitForFunction((z) => Math.abs(window.phusong.map.getZoom() - z) < 0.01 && !window.phusong.map.isMoving(), z0);
+  await mapReady(rev.page, 'points');
   await checkUsable(rev);
   await shot(rev, 'reviewer-map-vi.png');
 
