@@ -104,18 +104,18 @@ func (s *Store) clusters(ctx context.Context, t maptile.Tile, provinces []string
 			o.sumLat += c.sumLat
 		}
 	}
-	l := newPointLayer(LayerPoints)
+	l := newPointLayer(LayerPoints, "count", "households", "accepted", "pending", "trang_song", "cluster")
 	proj := newProjection(t)
 	for i, o := range out {
 		if o.n == 0 {
 			continue
 		}
-		l.prop("count", integer(o.n))
-		l.prop("households", integer(o.households))
-		l.prop("accepted", integer(o.accepted))
-		l.prop("pending", integer(o.pending))
-		l.prop("trang_song", integer(o.trangSong))
-		l.prop("cluster", integer(1))
+		l.integer(0, o.n, true)
+		l.integer(1, o.households, true)
+		l.integer(2, o.accepted, true)
+		l.integer(3, o.pending, true)
+		l.integer(4, o.trangSong, true)
+		l.integer(5, 1, true)
 		x, y := proj.point(o.sumLon/float64(o.n), o.sumLat/float64(o.n))
 		// The id names the cell at this zoom, stable across versions
 		// (MapLibre feature state); +1 keeps it non-zero.

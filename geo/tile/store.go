@@ -3,7 +3,9 @@ package tile
 import (
 	"context"
 	"fmt"
+	"encoding/binary"
 	"hash/fnv"
+	"math"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -281,42 +283,63 @@ func scoped(sc scope, args []any) (string, []any) {
 }
 
 // points reads the points of a tile (zoom ≥ ClusterBelow), one feature
-// each. Reads survey_points (owner: geo/survey).
+// each. Reads survey_points (owner: geo/survey). The rows are read as the
+// raw binary values pgx receives (no string or interface allocated per
+// row): a tile holds up to thousands of points.
 func (s *Store) points(ctx context.Context, t maptile.Tile, sc scope) ([]byte, error) {
 	cond, args := scoped(sc, envelope(t))
 	args = append(args, MaxPointsPerTile)
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, category, status, submission_id, households, province_code, village_name, ST_X(geom), ST_Y(geom)
+		SELECT id, category, status, submission_id, households::int8, province_code, village_name, ST_X(geom), ST_Y(geom)
 		FROM survey_points
 		WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`+cond+`
 		LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("tile: points %v: %w", t, err)
 	}
-	l := newPointLayer(LayerPoints)
+	defer rows.Close()
+	if err := binaryColumns(rows, 9, 0, 3, 4, 7, 8); err != nil {
+		return nil, fmt.Errorf("tile: points %v: %w", t, err)
+	}
+	l := newPointLayer(LayerPoints, "id", "category", "status", "submission_id", "households", "province", "village")
 	proj := newProjection(t)
-	var (
-		id, submission, households int64
-		category, status, province string
-		village                    string
-		lon, lat                   float64
-	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &category, &status, &submission, &households, &province, &village, &lon, &lat}, func() error {
-		l.prop("id", integer(id))
-		l.prop("category", str(category))
-		l.prop("status", str(status))
-		l.prop("submission_id", integer(submission))
-		l.prop("households", integer(households))
-		l.prop("province", str(province))
-		l.prop("village", str(village))
-		x, y := proj.point(lon, lat)
+	for rows.Next() {
+		v := rows.RawValues()
+		if len(v) != 9 || len(v[0]) != 8 || len(v[3]) != 8 || len(v[4]) != 8 || len(v[7]) != 8 || len(v[8]) != 8 {
+			return nil, fmt.Errorf("tile: points %v: unexpected row", t)
+		}
+		id := int64(binary.BigEndian.Uint64(v[0]))
+		l.integer(0, id, false)
+		l.str(1, v[1], true)
+		l.str(2, v[2], true)
+		l.integer(3, int64(binary.BigEndian.Uint64(v[3])), true)
+		l.integer(4, int64(binary.BigEndian.Uint64(v[4])), true)
+		l.str(5, v[5], true)
+		l.str(6, v[6], false)
+		x, y := proj.point(math.Float64frombits(binary.BigEndian.Uint64(v[7])), math.Float64frombits(binary.BigEndian.Uint64(v[8])))
 		l.point(uint64(id), x, y)
-		return nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("tile: points %v: %w", t, err)
 	}
 	return l.tile(), nil
+}
+
+// binaryColumns checks that rows has n columns and that the numeric ones
+// come in binary format, which RawValues decoding relies on (pgx asks for
+// it for int8 and float8 when it prepares a statement, its default mode;
+// text is the same bytes either way).
+func binaryColumns(rows pgx.Rows, n int, numeric ...int) error {
+	fds := rows.FieldDescriptions()
+	if len(fds) != n {
+		return fmt.Errorf("%d columns, want %d", len(fds), n)
+	}
+	for _, i := range numeric {
+		if fds[i].Format != pgx.BinaryFormatCode {
+			return fmt.Errorf("column %s is not in binary format", fds[i].Name)
+		}
+	}
+	return nil
 }
 
 // sites reads the proposed sites in a tile. Reads area_sites (owner: geo/area).
@@ -328,7 +351,7 @@ func (s *Store) sites(ctx context.Context, t maptile.Tile, sc scope) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("tile: sites %v: %w", t, err)
 	}
-	l := newPointLayer(LayerSites)
+	l := newPointLayer(LayerSites, "area_id", "n", "households", "terrain")
 	proj := newProjection(t)
 	var (
 		area, n, households int64
@@ -336,10 +359,10 @@ func (s *Store) sites(ctx context.Context, t maptile.Tile, sc scope) ([]byte, er
 		lon, lat            float64
 	)
 	_, err = pgx.ForEachRow(rows, []any{&area, &n, &households, &terrain, &lon, &lat}, func() error {
-		l.prop("area_id", integer(area))
-		l.prop("n", integer(n))
-		l.prop("households", integer(households))
-		l.prop("terrain", str(terrain))
+		l.integer(0, area, true)
+		l.integer(1, n, true)
+		l.integer(2, households, true)
+		l.str(3, []byte(terrain), true)
 		x, y := proj.point(lon, lat)
 		l.point(0, x, y)
 		return nil
