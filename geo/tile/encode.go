@@ -88,7 +88,7 @@ func (l *pointLayer) tag(k, v uint32) {
 func (l *pointLayer) point(id uint64, x, y int32) {
 	zx, zy := uint64(protowire.EncodeZigZag(int64(x))), uint64(protowire.EncodeZigZag(int64(y)))
 	geomLen := 1 + protowire.SizeVarint(zx) + protowire.SizeVarint(zy) // MoveTo(1) is one byte: 9
-	size := 2 + 1 + protowire.SizeVarint(uint64(geomLen)) + geomLen // type; geometry
+	size := 2 + 1 + protowire.SizeVarint(uint64(geomLen)) + geomLen    // type; geometry
 	if id != 0 {
 		size += 1 + protowire.SizeVarint(id)
 	}

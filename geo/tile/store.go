@@ -2,8 +2,8 @@ package tile
 
 import (
 	"context"
-	"fmt"
 	"encoding/binary"
+	"fmt"
 	"hash/fnv"
 	"math"
 	"strconv"
