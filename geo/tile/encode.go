@@ -41,18 +41,18 @@ func newPointLayer(name string, keys ...string) *pointLayer {
 // str adds the text property of key index k to the feature being built;
 // shared values are stored once (category, status, province), others as
 // they come (a village name rarely repeats within a tile).
-func (l *pointLayer) str(k uint32, v []byte, shared bool) {
+func (l *pointLayer) str(k uint32, v string, shared bool) {
 	if shared {
-		if i, ok := l.strIdx[string(v)]; ok { // no allocation: the compiler reads v in place
+		if i, ok := l.strIdx[v]; ok {
 			l.tag(k, i)
 			return
 		}
-		l.strIdx[string(v)] = l.nValues
+		l.strIdx[v] = l.nValues
 	}
 	l.values = protowire.AppendTag(l.values, 4, protowire.BytesType)
 	l.values = protowire.AppendVarint(l.values, uint64(1+protowire.SizeVarint(uint64(len(v)))+len(v)))
 	l.values = protowire.AppendTag(l.values, 1, protowire.BytesType)
-	l.values = protowire.AppendBytes(l.values, v)
+	l.values = protowire.AppendString(l.values, v)
 	l.tag(k, l.nValues)
 	l.nValues++
 }

@@ -50,6 +50,10 @@ const formatVersion = "1"
 // Options tune a Store.
 type Options struct {
 	CacheBytes int // budget of the LRU of encoded tiles; 0: no cache
+	// PointsFromDB reads the points of each tile (zoom ≥ ClusterBelow)
+	// with a query instead of from the per-province snapshots: only for
+	// the benchmark that compares the ways of making tiles.
+	PointsFromDB bool
 }
 
 // Store makes tiles. It is safe for concurrent use.
@@ -58,7 +62,8 @@ type Store struct {
 	ref      *admin.Data
 	versions *Versions
 	cache    *lru
-	rollups  map[string]*rollup
+	holders  map[string]*holder
+	fromDB   bool
 	bounds   []provinceBound
 }
 
@@ -76,12 +81,12 @@ const boundMargin = 0.05
 // NewStore returns a Store over the pool; versions must be synced (and
 // should be listening) before tiles are served.
 func NewStore(pool *pgxpool.Pool, ref *admin.Data, versions *Versions, o Options) *Store {
-	s := &Store{pool: pool, ref: ref, versions: versions, rollups: map[string]*rollup{}}
+	s := &Store{pool: pool, ref: ref, versions: versions, holders: map[string]*holder{}, fromDB: o.PointsFromDB}
 	if o.CacheBytes > 0 {
 		s.cache = newLRU(o.CacheBytes)
 	}
 	for _, p := range ref.Provinces() {
-		s.rollups[p.Code] = &rollup{}
+		s.holders[p.Code] = &holder{}
 		b := p.Boundary.Bound()
 		b = b.Pad(boundMargin)
 		s.bounds = append(s.bounds, provinceBound{p.Code, b})
@@ -196,8 +201,10 @@ func (s *Store) Tile(ctx context.Context, r Request) (Tile, error) {
 		b = newPointLayer(r.Layer).tile()
 	case r.Layer == LayerPoints && r.Z < ClusterBelow:
 		b, err = s.clusters(ctx, t, provinces)
-	case r.Layer == LayerPoints:
+	case r.Layer == LayerPoints && s.fromDB:
 		b, err = s.points(ctx, t, sc)
+	case r.Layer == LayerPoints:
+		b, err = s.memPoints(ctx, t, provinces)
 	case r.Layer == LayerSites:
 		b, err = s.sites(ctx, t, sc)
 	case r.Layer == LayerAreas:
@@ -310,12 +317,12 @@ func (s *Store) points(ctx context.Context, t maptile.Tile, sc scope) ([]byte, e
 		}
 		id := int64(binary.BigEndian.Uint64(v[0]))
 		l.integer(0, id, false)
-		l.str(1, v[1], true)
-		l.str(2, v[2], true)
+		l.str(1, string(v[1]), true)
+		l.str(2, string(v[2]), true)
 		l.integer(3, int64(binary.BigEndian.Uint64(v[3])), true)
 		l.integer(4, int64(binary.BigEndian.Uint64(v[4])), true)
-		l.str(5, v[5], true)
-		l.str(6, v[6], false)
+		l.str(5, string(v[5]), true)
+		l.str(6, string(v[6]), false)
 		x, y := proj.point(math.Float64frombits(binary.BigEndian.Uint64(v[7])), math.Float64frombits(binary.BigEndian.Uint64(v[8])))
 		l.point(uint64(id), x, y)
 	}
@@ -362,7 +369,7 @@ func (s *Store) sites(ctx context.Context, t maptile.Tile, sc scope) ([]byte, er
 		l.integer(0, area, true)
 		l.integer(1, n, true)
 		l.integer(2, households, true)
-		l.str(3, []byte(terrain), true)
+		l.str(3, terrain, true)
 		x, y := proj.point(lon, lat)
 		l.point(0, x, y)
 		return nil
