@@ -225,14 +225,26 @@ async function apiSession(acct) {
   };
 }
 
-// sessionCookie logs in from Node and returns the session cookie.
+// sessionCookie logs in from Node and returns the session cookie and
+// the session's CSRF token.
 async function sessionCookie(acct) {
   const r = await fetch(base + '/api/v1/auth/login', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: acct.user, password: acct.password }),
   });
   assert.equal(r.status, 200, 'API login');
   const [name, value] = r.headers.getSetCookie()[0].split(';')[0].split('=');
-  return { name, value };
+  return { name, value, csrf: (await r.json()).csrf_token };
+}
+
+// apiPost sends a JSON body with a session of its own, as the page does.
+async function apiPost(acct, p, body) {
+  const s = await sessionCookie(acct);
+  const r = await fetch(base + p, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', Cookie: `${s.name}=${s.value}`, 'X-CSRF-Token': s.csrf },
+  });
+  assert.equal(r.status, 200, `POST ${p}`);
+  return r.json();
 }
 
 // ---- the map ---------------------------------------------------------------------
@@ -698,6 +710,41 @@ try {
   await rev.page.setViewportSize(tablet);
   assertClean(rev);
 
+  // Areas: grouped from the accepted villages; click one for its figures.
+  step('reviewer: an area');
+  const job = await apiPost(reviewer, '/api/v1/areas/recompute', { province: '12', wait: true });
+  assert.equal(job.status, 'done');
+  await rev.page.reload();
+  await view(rev, 'map');
+  const lc1 = subPoints.find((f) => f.properties.ref_id === 'LC-001').geometry.coordinates;
+  await jump(rev.page, lc1, 11);
+  await mapReady(rev.page, 'areas');
+  // A pixel inside the area, away from its village and site.
+  const inArea = await rev.page.evaluate(() => {
+    const m = window.phusong.map;
+    m.getCanvas().scrollIntoView({ block: 'nearest' });
+    const c = m.getCanvas().getBoundingClientRect();
+    for (let y = 10; y < c.height - 10; y += 6) {
+      for (let x = 10; x < c.width - 10; x += 6) {
+        const hit = (layers, r) => m.queryRenderedFeatures([[x - r, y - r], [x + r, y + r]], { layers }).length > 0;
+        if (hit(['areas-fill'], 0) && !hit(['points', 'sites'], 12)) return { x: c.left + x, y: c.top + y };
+      }
+    }
+    return null;
+  });
+  assert.ok(inArea, 'the area is drawn');
+  const areaResp = rev.page.waitForResponse((r) => /^\/api\/v1\/areas\/\d+$/.test(new URL(r.url()).pathname));
+  await rev.page.mouse.click(inArea.x, inArea.y);
+  assert.equal((await areaResp).status(), 200);
+  await rev.page.waitForFunction(() => /^Vùng lõm sóng số \d+$/.test(document.querySelector('#detail h3')?.textContent || ''));
+  const areaText = await text(rev.page, '#detail');
+  for (const want of [/Tỉnh Tỉnh Lai Châu/, /Số thôn 1 Số hộ 45/, /Trạm đề xuất 1/, /Chi phí ước tính [\d,]+ tỷ đồng/, /Lịch sử .*Phiên bản 1 \(vùng mới\): \S/]) {
+    assert.match(areaText, want);
+  }
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-map-area-vi.png');
+  assertClean(rev);
+
   step('reviewer: English');
   await view(rev, 'work');
   await rev.page.locator('#lang').click();
@@ -708,7 +755,12 @@ try {
   await view(rev, 'map');
   assert.equal(await rev.page.getAttribute('.maplibregl-ctrl-zoom-in', 'title'), 'Zoom in');
   assert.match(await text(rev.page, '#map-filters legend'), /^Filters$/);
-  assert.equal(await text(rev.page, '#detail h3'), 'Bản Nậm Củm');
+  assert.match(await text(rev.page, '#detail h3'), /^Dead-zone area \d+$/);
+  assert.match(await text(rev.page, '#detail'), /Villages 1 Households 45/);
+  await rev.page.locator(`#map-filters`).waitFor();
+  await jump(rev.page, at0, 13);
+  await rev.page.locator(`#in-view button[data-point="${target.id}"]`).click();
+  await rev.page.waitForFunction(() => document.querySelector('#detail h3')?.textContent === 'Bản Nậm Củm');
   assert.match(await text(rev.page, '#detail'), /Status Returned/);
   assert.match(await text(rev.page, '#detail'), /History .*Village returned — e2e-reviewer/);
   await checkUsable(rev);
