@@ -326,14 +326,14 @@ function build(section) {
       el('h3', { id: 'map-checklist-title', 'data-i18n': 'checklistTitle' }, t('checklistTitle')), el('ol', { class: 'checklist' })),
     el('section', { id: 'map-packages', class: 'panel', 'aria-labelledby': 'map-packages-title', hidden: !isOperator() },
       el('h3', { id: 'map-packages-title', 'data-i18n': 'mPackagesTitle' }, t('mPackagesTitle')), el('ul', { class: 'plain' })),
-    legend);
+    hasSurveyLayers() ? legend : null);
   const main = el('div', { class: 'map-main' },
     el('div', { id: 'map', class: 'map' }),
     el('p', { id: 'map-status', class: 'map-status', role: 'status' }, t('loading')));
   const detail = el('div', { class: 'map-detail' },
     el('section', { id: 'decision', class: 'panel', 'aria-labelledby': 'decision-title', hidden: !isReviewer() },
       el('h3', { id: 'decision-title', 'data-i18n': 'selTitle' }, t('selTitle')), el('div', { class: 'body' })),
-    el('section', { id: 'detail', class: 'panel', 'aria-live': 'polite', tabindex: '-1' }, el('div', { class: 'body' })),
+    el('section', { id: 'detail', class: 'panel', 'aria-live': 'polite', tabindex: '-1', hidden: !hasSurveyLayers() }, el('div', { class: 'body' })),
     hasSurveyLayers() ? el('section', { id: 'in-view', class: 'panel', 'aria-labelledby': 'in-view-title' },
       el('h3', { id: 'in-view-title', 'data-i18n': 'inViewTitle' }, t('inViewTitle')), el('p', { class: 'hint' }), el('ul', { class: 'plain' })) : null);
   section.append(el('h2', { id: 'map-title', class: 'visually-hidden', 'data-i18n': 'mapTitle' }, t('mapTitle')),

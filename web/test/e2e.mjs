@@ -652,6 +652,12 @@ try {
   assert.ok(provPoints.length > 0 && provPoints.every((p) => p.province === '12'), 'a province officer sees only its province');
   await checkUsable(prov);
   await shot(prov, 'province-map-vi.png');
+  // The dashboard marks the officer's province.
+  await view(prov, 'dashboard');
+  await prov.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
+  assert.equal(await prov.page.getAttribute('#ranking tbody tr[data-code="12"]', 'aria-current'), 'true');
+  assert.match(await text(prov.page, '#ranking tbody tr[data-code="12"]'), /Lai Châu Tỉnh của bạn/);
+  assert.equal(await prov.page.locator('#ranking tbody tr.mine').count(), 1);
   await view(prov, 'work');
   assertClean(prov);
 
