@@ -10,7 +10,7 @@
 // see their province (the server filters the tiles) and a checklist of
 // what to fix; operators see the boundaries and the published packages.
 import {
-  Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, LngLatBounds, setWorkerUrl,
+  Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, LngLatBounds, setWorkerUrl, prewarm,
 } from 'maplibre-gl';
 import {
   T, addStrings, state, $, t, el, api, both, msg, when, day, num, billions, provinceName, statusBadge,
@@ -20,6 +20,9 @@ import {
 // MapLibre starts its worker from this same-origin module (copied into
 // dist by the bundler); bundled code cannot find it from import.meta.url.
 setWorkerUrl(new URL('/static/maplibre-gl-worker.mjs', location.href).href);
+// Start the worker (520 KB of script to fetch and compile) now, while the
+// page still asks the API who is logged in, not once the map exists.
+prewarm();
 
 // POINT_ZOOM is the zoom from which the points layer holds single
 // villages; below it, cells counting them (the tile server aggregates).
