@@ -373,7 +373,7 @@ $('#views').addEventListener('click', (ev) => {
   if (b) showView(b.dataset.view);
 });
 
-hooks.sessionEnded = () => sessionEnded();
+hooks.sessionEnded = () => { if (state.me) sessionEnded(); };
 hooks.notice = (n) => {
   state.notice = n;
   render();

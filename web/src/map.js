@@ -428,6 +428,17 @@ function createMap() {
   map.on('idle', () => { updateInView(); updateStatus(); });
   map.on('zoomend', updateStatus);
   map.on('click', onMapClick);
+  // A tile refused with 401 means the session ended (the tiles come
+  // with the session cookie): log out like any other request would.
+  // Any other error stays on the console, as MapLibre prints it without
+  // a listener.
+  map.on('error', (e) => {
+    if (e.error && e.error.status === 401) {
+      hooks.sessionEnded();
+      return;
+    }
+    console.error(e.error || e);
+  });
   map.on('mousemove', onMapHover);
   map.on('mouseout', () => { if (m.hover) { m.hover.remove(); m.hover = null; } });
   setupBoxSelect(map);
@@ -935,7 +946,7 @@ function renderQueue() {
   }
   for (const s of waiting) {
     list.append(el('li', { 'data-id': s.id, class: m.focus && m.focus.id === s.id ? 'current' : null },
-      el('button', { type: 'button', class: 'link', 'data-sub': s.id, 'aria-label': t('showSub')(s) }, t('subLine')(s)),
+      el('button', { type: 'button', class: 'link', 'data-sub': s.id, title: t('showSub')(s) }, t('subLine')(s)),
       el('div', { class: 'meta' }, t('subMeta')(s))));
   }
 }
