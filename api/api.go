@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/intake"
@@ -36,6 +37,7 @@ type Deps struct {
 	Auth           *auth.Store
 	Survey         *survey.Store
 	Areas          *area.Store
+	Bids           *bids.Store
 	Admin          *admin.Data
 	Log            *slog.Logger
 	Registry       *prometheus.Registry // nil: metrics are not collected
@@ -94,6 +96,22 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/areas/jobs/:id", auth.Reviewers, h.getAreaJob},
 		{"GET", "/api/v1/areas/:id", auth.SurveyRead, h.getArea},
 		{"GET", "/guide", auth.Public, h.guide},
+
+		{"GET", "/api/v1/package-rules", auth.Reviewers, h.listPackageRules},
+		{"POST", "/api/v1/package-rules", auth.Reviewers, h.createPackageRule},
+		{"POST", "/api/v1/packages/preview", auth.Reviewers, h.previewPackages},
+		{"GET", "/api/v1/packages", auth.AnyUser, h.listPackages},
+		{"POST", "/api/v1/packages", auth.Reviewers, h.createPackages},
+		{"GET", "/api/v1/packages/:id", auth.AnyUser, h.getPackage},
+		{"PATCH", "/api/v1/packages/:id", auth.Reviewers, h.updatePackage},
+		{"POST", "/api/v1/packages/:id/areas", auth.Reviewers, h.addPackageArea},
+		{"DELETE", "/api/v1/packages/:id/areas/:area", auth.Reviewers, h.removePackageArea},
+		{"POST", "/api/v1/packages/:id/refresh", auth.Reviewers, h.refreshPackage},
+		{"POST", "/api/v1/packages/:id/publish", auth.Reviewers, h.publishPackage},
+		{"POST", "/api/v1/packages/:id/withdraw", auth.Reviewers, h.withdrawPackage},
+		{"GET", "/api/v1/packages/:id/downloads", auth.Reviewers, h.listPackageDownloads},
+		{"GET", "/api/v1/packages/:id/versions/:version", auth.AnyUser, h.getPackageVersion},
+		{"GET", "/api/v1/packages/:id/versions/:version/files/:name", auth.AnyUser, h.downloadPackageFile},
 
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
