@@ -302,4 +302,36 @@ func TestOpenAPIResponses(t *testing.T) {
 	c.check(oaCall{method: "GET", path: "/api/v1/areas.geojson?province=12", role: rev, want: 200})
 	c.check(oaCall{method: "GET", path: "/api/v1/areas/" + itoa(list.Areas[0].ID), role: prov, want: 200})
 	c.check(oaCall{method: "GET", path: "/api/v1/areas?min_score=high", role: rev, want: 400, badRequest: true})
+
+	// Packages: preview, rule, drafts, edit, publish, download, withdraw.
+	rule := map[string]any{"mode": "cap", "cap_kind": "sites", "cap": 4}
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/preview", body: map[string]any{"rule": rule}, role: rev, want: 200})
+	if out := c.check(oaCall{method: "POST", path: "/api/v1/packages/preview?map=1", body: map[string]any{"rule": rule}, role: rev, want: 200}); !strings.Contains(string(out), `"MultiPolygon"`) {
+		t.Fatalf("preview map without polygons: %.300s", out)
+	}
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/preview", body: map[string]any{"rule": map[string]any{"mode": "x"}}, role: rev, want: 422, badRequest: true})
+	c.check(oaCall{method: "POST", path: "/api/v1/package-rules", body: map[string]any{"name": "4 trạm", "rule": rule}, role: rev, want: 201})
+	c.check(oaCall{method: "GET", path: "/api/v1/package-rules", role: rev, want: 200})
+	out = c.check(oaCall{method: "POST", path: "/api/v1/packages", body: map[string]any{"rule": rule}, role: rev, want: 201})
+	var drafts struct {
+		Packages []struct {
+			ID int64 `json:"id"`
+		} `json:"packages"`
+	}
+	json.Unmarshal(out, &drafts)
+	if len(drafts.Packages) == 0 {
+		t.Fatalf("no drafts: %s", out)
+	}
+	pid := itoa(drafts.Packages[0].ID)
+	c.check(oaCall{method: "GET", path: "/api/v1/packages", role: prov, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/publish", role: rev, want: 422})
+	c.check(oaCall{method: "PATCH", path: "/api/v1/packages/" + pid, body: map[string]any{"deadline": "2099-01-01T10:00:00Z", "ceiling_vnd": 5000000000}, role: rev, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/refresh", role: rev, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/publish", role: rev, want: 201})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid, role: phusong.RoleOperator, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/versions/1", role: phusong.RoleOperator, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/versions/latest/files/areas.csv", role: phusong.RoleOperator, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/downloads", role: rev, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/withdraw", body: map[string]any{"reason": "Thử nghiệm."}, role: rev, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/versions/1/files/areas.csv", role: phusong.RoleOperator, want: 410})
 }

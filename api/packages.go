@@ -59,7 +59,30 @@ func (h *handler) previewPackages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(pv)
+	if c.Query("map") == "" {
+		return c.JSON(pv)
+	}
+	// ?map=1: also the areas as GeoJSON features tagged with their
+	// package, for the preview map.
+	var ids []int64
+	for _, p := range pv.Packages {
+		for _, a := range p.Areas {
+			ids = append(ids, a.ID)
+		}
+	}
+	polys, err := h.d.Bids.Polygons(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	features := []fiber.Map{}
+	for i, p := range pv.Packages {
+		for _, a := range p.Areas {
+			features = append(features, fiber.Map{"type": "Feature", "id": a.ID, "geometry": geoJSONGeometry(polys[a.ID]),
+				"properties": fiber.Map{"package": i, "package_name": p.Name, "area_id": a.ID, "sites": a.Sites, "households": a.Households}})
+		}
+	}
+	return c.JSON(fiber.Map{"rule": pv.Rule, "packages": pv.Packages, "excluded": pv.Excluded,
+		"map": fiber.Map{"type": "FeatureCollection", "features": features}})
 }
 
 func (h *handler) createPackages(c *fiber.Ctx) error {

@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/phusong/phusong"
 )
@@ -989,4 +991,28 @@ func audit(ctx context.Context, tx pgx.Tx, e phusong.AuditEntry) error {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
 	return nil
+}
+
+// Polygons returns the polygons (EPSG:4326, counter-clockwise) of the
+// given active areas, for the preview map. Reviewers only.
+func (s *Store) Polygons(ctx context.Context, ids []int64) (map[int64]orb.Geometry, error) {
+	if _, err := reviewer(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, ST_AsBinary(ST_ForcePolygonCCW(geom)) FROM areas WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("bids: polygons: %w", err)
+	}
+	out := make(map[int64]orb.Geometry, len(ids))
+	var id int64
+	var g []byte
+	_, err = pgx.ForEachRow(rows, []any{&id, &g}, func() error {
+		geom, err := wkb.Unmarshal(g)
+		out[id] = geom
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bids: polygons: %w", err)
+	}
+	return out, nil
 }
