@@ -29,6 +29,7 @@ import (
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/intake"
 	"github.com/phusong/phusong/geo/survey"
+	"github.com/phusong/phusong/geo/tile"
 )
 
 // Deps are what the API needs; cmd/phusong builds them from its Config.
@@ -39,6 +40,7 @@ type Deps struct {
 	Areas          *area.Store
 	Bids           *bids.Store
 	Admin          *admin.Data
+	Tiles          *tile.Store // nil: one without a cache over Pool
 	Log            *slog.Logger
 	Registry       *prometheus.Registry // nil: metrics are not collected
 	Ready          func(context.Context) error
@@ -118,6 +120,12 @@ func (h *handler) routes() []Route {
 
 		{"GET", "/api/openapi.json", auth.Public, h.openAPI},
 
+		// Reference layers first: Fiber matches in this order, and the
+		// generic route below would otherwise ask for a login.
+		{"GET", "/tiles/provinces/:z/:x/:y.mvt", auth.Public, h.tileOf(tile.LayerProvinces)},
+		{"GET", "/tiles/communes/:z/:x/:y.mvt", auth.Public, h.tileOf(tile.LayerCommunes)},
+		{"GET", "/tiles/:layer/:z/:x/:y.mvt", auth.AnyUser, h.tileOf("")},
+
 		{"GET", "/", auth.Public, h.page},
 		{"GET", "/static/*", auth.Public, h.static},
 	}
@@ -149,6 +157,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.LoginPerMinute == 0 {
 		d.LoginPerMinute = 10
+	}
+	if d.Tiles == nil {
+		d.Tiles = tile.NewStore(d.Pool, d.Admin, tile.NewVersions(d.Pool), tile.Options{})
 	}
 	h := &handler{d: d}
 	// The OpenAPI document is converted to JSON once, here; a test keeps
@@ -188,6 +199,7 @@ func New(d Deps) *fiber.App {
 		},
 		LimitReached: func(c *fiber.Ctx) error { return errTooManyLogins },
 	})
+	app.Use(h.syncTiles)
 	for _, r := range h.routes() {
 		chain := []fiber.Handler{h.guard(r.Policy)}
 		if r.Path == "/api/v1/auth/login" {

@@ -139,7 +139,8 @@ func decodeErr(t *testing.T, body []byte) errResp {
 // concrete fills route parameters with values that exist in the test database.
 func concrete(path string) string {
 	// Token ids are nobody's: a matrix call must not revoke the tokens it runs on.
-	r := strings.NewReplacer("tokens/:id", "tokens/999999", ":version", "1", ":area", "1", ":name", "areas.csv", ":id", "1", ":username", "test-province", ":code", "12", "*", "app.js")
+	r := strings.NewReplacer("tokens/:id", "tokens/999999", ":version", "1", ":area", "1", ":name", "areas.csv", ":id", "1",
+		":username", "test-province", ":code", "12", "*", "app.js", ":layer", "points", ":z", "12", ":x", "3226", ":y", "1780")
 	return r.Replace(path)
 }
 

@@ -44,7 +44,12 @@ func openAPIPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
 		if strings.HasPrefix(s, ":") {
-			parts[i] = "{" + s[1:] + "}"
+			// A parameter may end in a literal suffix: /:y.mvt → /{y}.mvt.
+			name, suffix, _ := strings.Cut(s[1:], ".")
+			if suffix != "" {
+				suffix = "." + suffix
+			}
+			parts[i] = "{" + name + "}" + suffix
 		}
 	}
 	return strings.Join(parts, "/")
