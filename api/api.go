@@ -119,6 +119,8 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
 
 		{"GET", "/api/openapi.json", auth.Public, h.openAPI},
+		{"GET", "/api/docs", auth.Public, h.apiDocs},
+		{"GET", "/api/docs/:file", auth.Public, h.apiDocs},
 
 		// Reference layers first: Fiber matches in this order, and the
 		// generic route below would otherwise ask for a login.

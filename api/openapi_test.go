@@ -22,10 +22,11 @@ import (
 )
 
 // undocumented are the routes of the table the OpenAPI document leaves
-// out: the single-page web app and its embedded assets. They are not API,
+// out: the single-page web app, the API docs page (Swagger UI) and their
+// embedded assets. They are not API,
 // and "/static/*" matches any depth, which an OpenAPI 3.0 path template
 // ({name} is one segment) cannot express.
-var undocumented = map[string]bool{"GET /": true, "GET /static/*": true}
+var undocumented = map[string]bool{"GET /": true, "GET /static/*": true, "GET /api/docs": true, "GET /api/docs/:file": true}
 
 func loadOpenAPI(t *testing.T, data []byte) *openapi3.T {
 	t.Helper()
@@ -210,6 +211,24 @@ func TestOpenAPIServed(t *testing.T) {
 	written := loadOpenAPI(t, api.OpenAPIYAML())
 	if served.Paths.Len() != written.Paths.Len() || served.Info.Title != written.Info.Title {
 		t.Fatalf("served document differs from openapi.yaml: %d paths, want %d", served.Paths.Len(), written.Paths.Len())
+	}
+	// The docs page and its assets are served from the binary, and point at
+	// the document, not at anything outside.
+	resp, page := e.do("GET", "/api/docs", nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "/api/docs/swagger-ui-bundle.js") || strings.Contains(string(page), "http") {
+		t.Fatalf("GET /api/docs: %d %s", resp.StatusCode, page)
+	}
+	for _, f := range []string{"swagger-ui-bundle.js", "swagger-ui.css", "init.js"} {
+		resp, body := e.do("GET", "/api/docs/"+f, nil)
+		if resp.StatusCode != 200 || len(body) == 0 {
+			t.Errorf("GET /api/docs/%s: %d", f, resp.StatusCode)
+		}
+		if f == "init.js" && !strings.Contains(string(body), `"/api/openapi.json"`) {
+			t.Errorf("init.js does not load the service's document")
+		}
+	}
+	if resp, _ := e.do("GET", "/api/docs/../../go.mod", nil); resp.StatusCode != 404 {
+		t.Errorf("docs path escape: %d", resp.StatusCode)
 	}
 }
 
