@@ -1,6 +1,6 @@
 // Package export writes the files of a bid package (gói thầu) that operators
 // download: areas.geojson, points.geojson, sites.geojson, package.kml,
-// areas.csv, points.csv, sites.csv, package.xlsx, summary.pdf,
+// areas.csv, points.csv, sites.csv, package.xlsx, summary.pdf, ocds.json,
 // manifest.json, and the ZIP that holds them (in that order). It is pure: it
 // takes a Package that bids has assembled and returns bytes; it owns no
 // tables and never touches the database.
@@ -40,10 +40,15 @@
 //     Text is NFC, and characters the font lacks (≥ −) are substituted, as
 //     gofpdf would draw them as empty boxes. CreationDate and ModDate are the
 //     publication time.
+//   - ocds.json is the package as an Open Contracting Data Standard 1.1
+//     release with the lots and location extensions: one lot per area
+//     ("area-<id>"), each with one item (its sites, CPV 64200000) delivered
+//     in the area's GeoJSON geometry. The ocid is OCIDPrefix + package id; the
+//     release id adds the version. Its test validates it against the schema
+//     and the extensions (testdata/ocds).
 //   - manifest.json lists every other file with its size and SHA-256.
 //
-// Not here yet (issue 6): ocds.json (OCDS 1.1 release), storage of published
-// files and downloads (bids, api).
+// Not here (issue 6): storage of published files and downloads (bids, api).
 //
 // Glossary:
 //   - gói thầu: bid package, the unit operators bid on.

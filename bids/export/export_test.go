@@ -293,7 +293,7 @@ func TestZIPDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantOrder := []string{"areas.geojson", "points.geojson", "sites.geojson", "package.kml", "areas.csv", "points.csv",
-		"sites.csv", "package.xlsx", "summary.pdf", "manifest.json"}
+		"sites.csv", "package.xlsx", "summary.pdf", "ocds.json", "manifest.json"}
 	if len(r.File) != len(wantOrder) {
 		t.Fatalf("got %d files, want %d", len(r.File), len(wantOrder))
 	}

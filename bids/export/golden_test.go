@@ -56,8 +56,8 @@ func TestEmptyPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 10 || len(z.Data) == 0 {
-		t.Fatalf("got %d files and %d ZIP bytes, want 10 and some", len(files), len(z.Data))
+	if len(files) != 11 || len(z.Data) == 0 {
+		t.Fatalf("got %d files and %d ZIP bytes, want 11 and some", len(files), len(z.Data))
 	}
 	if !bytes.Contains(files[0].Data, []byte(`"features":[]`)) {
 		t.Errorf("got %s, want an empty feature list", files[0].Data)
@@ -127,6 +127,18 @@ func BenchmarkSummaryPDF50x400(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := export.SummaryPDF(p, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOCDS50x400 writes ocds.json of bigPackage.
+func BenchmarkOCDS50x400(b *testing.B) {
+	p := bigPackage()
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := export.OCDS(p, at); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -57,6 +57,7 @@ func Files(p Package, published time.Time) ([]File, error) {
 		{"sites.csv", func() ([]byte, error) { return SitesCSV(p) }},
 		{"package.xlsx", func() ([]byte, error) { return XLSX(p, published) }},
 		{"summary.pdf", func() ([]byte, error) { return SummaryPDF(p, published) }},
+		{"ocds.json", func() ([]byte, error) { return OCDS(p, published) }},
 	}
 	files := make([]File, 0, len(writers)+1)
 	m := Manifest{PackageID: p.ID, Version: p.Version, Published: published.UTC()}
