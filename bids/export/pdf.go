@@ -77,7 +77,7 @@ var glyphs = sync.OnceValues(func() (*[1 << 16 / 64]uint64, error) {
 // pdfSubstitutes stand in for characters the font lacks that Vietnamese
 // technical text uses.
 var pdfSubstitutes = map[rune]string{
-	'≥': ">=", '≤': "<=", '−': "-", '≠': "!=", '≈': "~", '■': "", '●': "", '•': "·",
+	'≥': ">=", '≤': "<=", '−': "-", '≠': "!=", '≈': "~", '■': "", '●': "",
 }
 
 // pdfText makes s safe to draw: NFC (gofpdf does not position combining

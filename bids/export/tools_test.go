@@ -154,6 +154,13 @@ func TestPDFToPPM(t *testing.T) {
 		t.Fatal(err)
 	}
 	prefix := filepath.Join(artifacts, "summary")
+	// Pages of an earlier, longer PDF would be counted and shown otherwise.
+	stale, _ := filepath.Glob(prefix + "-*.png")
+	for _, f := range stale {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if out, err := exec.Command(pdftoppm, "-r", "100", "-png", pdfFile(t), prefix).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
