@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -225,10 +227,20 @@ func TestPackagesFlow(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	for _, want := range []string{"areas.geojson", "points.geojson", "sites.geojson", "package.kml", "points.csv", "package.xlsx", "manifest.json"} {
+	for _, want := range []string{"areas.geojson", "points.geojson", "sites.geojson", "package.kml", "points.csv", "package.xlsx", "summary.pdf", "ocds.json", "manifest.json"} {
 		if !strings.Contains(strings.Join(names, " "), want) {
 			t.Errorf("zip lacks %s: %v", want, names)
 		}
+	}
+	// The stored ZIP passes unzip's own test, like any operator's tool.
+	if unzip, err := exec.LookPath("unzip"); err == nil {
+		zp := filepath.Join(t.TempDir(), "p.zip")
+		os.WriteFile(zp, zipBytes, 0o644)
+		if out, err := exec.Command(unzip, "-t", zp).CombinedOutput(); err != nil || !strings.Contains(string(out), "No errors detected") {
+			t.Fatalf("unzip -t: %v\n%s", err, out)
+		}
+	} else {
+		t.Fatal("unzip is missing: scripts/install-deps.sh test installs it")
 	}
 	// Caching and ranges.
 	resp, _ = e.do("GET", zipURL, nil, op, withHeader("If-None-Match", `"`+v1.ZIPSHA256+`"`))
