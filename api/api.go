@@ -20,13 +20,16 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/api/ogc"
 	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
+	geofeature "github.com/phusong/phusong/geo/feature"
 	"github.com/phusong/phusong/geo/intake"
 	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/geo/tile"
@@ -40,7 +43,8 @@ type Deps struct {
 	Areas          *area.Store
 	Bids           *bids.Store
 	Admin          *admin.Data
-	Tiles          *tile.Store // nil: one without a cache over Pool
+	Tiles          *tile.Store       // nil: one without a cache over Pool
+	Features       *geofeature.Store // nil: one over Pool
 	Log            *slog.Logger
 	Registry       *prometheus.Registry // nil: metrics are not collected
 	Ready          func(context.Context) error
@@ -60,7 +64,8 @@ type Route struct {
 }
 
 type handler struct {
-	d Deps
+	d   Deps
+	ogc *ogc.Service
 }
 
 // routes is the whole HTTP surface. Every route names its policy; the
@@ -128,6 +133,19 @@ func (h *handler) routes() []Route {
 		{"GET", "/tiles/communes/:z/:x/:y.mvt", auth.Public, h.tileOf(tile.LayerCommunes)},
 		{"GET", "/tiles/:layer/:z/:x/:y.mvt", auth.AnyUser, h.tileOf("")},
 
+		// OGC API Features: the documents are public; the items of points,
+		// areas and sites need a login (scoped by the store), provinces are
+		// public reference data (their routes come first, as for tiles).
+		{"GET", "/ogc", auth.Public, h.ogc.Landing},
+		{"GET", "/ogc/conformance", auth.Public, h.ogc.Conformance},
+		{"GET", "/ogc/api", auth.Public, h.ogc.API},
+		{"GET", "/ogc/collections", auth.Public, h.ogc.Collections},
+		{"GET", "/ogc/collections/:collectionId", auth.Public, h.ogc.Collection},
+		{"GET", "/ogc/collections/provinces/items", auth.Public, h.ogc.Items("provinces")},
+		{"GET", "/ogc/collections/provinces/items/:featureId", auth.Public, h.ogc.Item("provinces")},
+		{"GET", "/ogc/collections/:collectionId/items", auth.AnyUser, h.ogc.Items("")},
+		{"GET", "/ogc/collections/:collectionId/items/:featureId", auth.AnyUser, h.ogc.Item("")},
+
 		{"GET", "/", auth.Public, h.page},
 		{"GET", "/static/*", auth.Public, h.static},
 	}
@@ -136,7 +154,7 @@ func (h *handler) routes() []Route {
 // Routes returns the route table (without handlers), for the
 // authorization matrix and the docs.
 func Routes() []Route {
-	rs := (&handler{}).routes()
+	rs := (&handler{ogc: &ogc.Service{}}).routes()
 	for i := range rs {
 		rs[i].handler = nil
 	}
@@ -160,10 +178,17 @@ func New(d Deps) *fiber.App {
 	if d.LoginPerMinute == 0 {
 		d.LoginPerMinute = 10
 	}
+	if d.Admin == nil {
+		// Parsed once per process and shared; an error means a broken build.
+		d.Admin, _ = admin.Load()
+	}
 	if d.Tiles == nil {
 		d.Tiles = tile.NewStore(d.Pool, d.Admin, tile.NewVersions(d.Pool), tile.Options{})
 	}
-	h := &handler{d: d}
+	if d.Features == nil {
+		d.Features = geofeature.NewStore(d.Pool)
+	}
+	h := &handler{d: d, ogc: ogc.New(d.Features, vietnamExtent(d.Admin))}
 	// The OpenAPI document is converted to JSON once, here; a test keeps
 	// it valid, so this only logs.
 	if _, err := openAPIJSON(); err != nil {
@@ -217,4 +242,18 @@ func (h *handler) metrics(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	return adaptor.HTTPHandler(promhttp.HandlerFor(h.d.Registry, promhttp.HandlerOpts{}))(c)
+}
+
+// vietnamExtent is the lon/lat box of every province, the spatial extent of
+// the OGC collections.
+func vietnamExtent(ref *admin.Data) [4]float64 {
+	var b orb.Bound
+	for i, p := range ref.Provinces() {
+		if i == 0 {
+			b = p.Boundary.Bound()
+		} else {
+			b = b.Union(p.Boundary.Bound())
+		}
+	}
+	return [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 }

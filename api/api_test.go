@@ -140,7 +140,8 @@ func decodeErr(t *testing.T, body []byte) errResp {
 func concrete(path string) string {
 	// Token ids are nobody's: a matrix call must not revoke the tokens it runs on.
 	r := strings.NewReplacer("tokens/:id", "tokens/999999", ":version", "1", ":area", "1", ":name", "areas.csv", ":id", "1",
-		":username", "test-province", ":code", "12", "*", "app.js", ":layer", "points", ":z", "12", ":x", "3226", ":y", "1780")
+		":username", "test-province", ":code", "12", "*", "app.js", ":layer", "points", ":z", "12", ":x", "3226", ":y", "1780",
+		":collectionId", "points", ":featureId", "1")
 	return r.Replace(path)
 }
 

@@ -69,6 +69,7 @@ var fiberCodes = map[int]struct {
 	fiber.StatusRequestEntityTooLarge: {"body_too_large", phusong.Message{VI: "Dữ liệu gửi lên quá lớn so với giới hạn cho phép.", EN: "The request body is larger than the limit."}},
 	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", phusong.Message{VI: "Kiểu nội dung không được hỗ trợ.", EN: "Unsupported content type."}},
 	fiber.StatusBadRequest:            {"bad_request", phusong.Message{VI: "Yêu cầu không hợp lệ.", EN: "Bad request."}},
+	fiber.StatusNotAcceptable:         {"not_acceptable", phusong.Message{VI: "Chỉ có dữ liệu dạng JSON ở địa chỉ này (Accept).", EN: "Only JSON is served here (Accept)."}},
 	fiber.StatusRequestTimeout:        {"timeout", phusong.Message{VI: "Yêu cầu quá thời gian.", EN: "The request timed out."}},
 }
 
