@@ -9,17 +9,17 @@ type Collection struct {
 	Geometry               string   // GeoJSON geometry type
 	Properties             []string // every property of a feature, in order
 
-	table    string   // FROM
-	order    string   // ORDER BY: stable, so offset paging is
-	idExpr   string   // the feature id, as SQL; text or bigint
-	idInt    bool     // the id is a number
-	geom     string   // geometry column
-	point    bool     // geometry is a point: written from ST_X, ST_Y
-	province string   // the column scoping rows to a province; "" for public
+	table    string // FROM
+	order    string // ORDER BY: stable, so offset paging is
+	idExpr   string // the feature id, as SQL; text or bigint
+	idInt    bool   // the id is a number
+	geom     string // geometry column
+	point    bool   // geometry is a point: written from ST_X, ST_Y
+	province string // the column scoping rows to a province; "" for public
 	// published: the rows are published to operators too (bid packages);
 	// without it operators see nothing of a scoped collection.
 	published bool
-	columns  []column // properties, as SQL
+	columns   []column // properties, as SQL
 }
 
 // Filter is a property that can be given as a query parameter.
