@@ -43,18 +43,22 @@
 //
 // # How tiles are made, and why
 //
-// In Go (encode.go), not with ST_AsMVT: bench/README.md compares the two on
-// the same rows. Points at low zoom come from a per-province rollup of the
-// points into cells of the z 9 grid (cells.go), read from survey_points in
-// one GROUP BY per province and rebuilt only when that province's points
-// version moves; a z 8 tile then merges a few hundred cells instead of
-// reading 100,000 points. Provinces and communes come from the reference
-// data built into the binary (geo/admin), never from the database.
+// In Go (encode.go), not with ST_AsMVT, from a snapshot in memory of each
+// province's points (cells.go): PostgreSQL spends about as long sending a
+// tile's rows as ST_AsMVT spends encoding them, so a query per tile cannot
+// be much faster than pg_tileserv; bench/README.md compares the three ways
+// on the same tiles. A snapshot holds what the points layer shows, sorted
+// along a Z-order curve (a tile is a contiguous run of it), with counts per
+// cell of the z 9 grid for the low zooms; it is rebuilt in one query when
+// the province's points version moves, so it is never stale. A z 8 tile
+// then merges a few hundred cells instead of reading 100,000 points.
+// Areas and sites are read per tile from the database (thousands of rows
+// in all); provinces and communes come from the reference data built into
+// the binary (geo/admin), never from the database.
 //
-// Request-path queries run with parallel query off (SET LOCAL
-// max_parallel_workers_per_gather = 0 would cost a round trip; the pool's
-// AfterConnect sets it, see DisableParallel): on this machine a parallel
-// plan costs 40–50 ms before any work.
+// Request-path queries run with parallel query off: cmd/phusong serve sets
+// max_parallel_workers_per_gather = 0 for its pool's sessions (a parallel
+// plan costs 40–50 ms here before any work).
 //
 // Tables read, owned elsewhere: survey_points (geo/survey), areas and
 // area_sites (geo/area).

@@ -17,123 +17,127 @@ import (
 const Extent = 4096
 
 // pointLayer writes one MVT layer of Point features straight to protobuf
-// (vector_tile.proto v2). orb's encoder goes through a geojson.Feature and
-// a properties map per point, which cost more than the query on a tile of
-// thousands of points; polygons still go through orb (polygonLayer).
-// Tests decode its output with orb's decoder.
+// (vector_tile.proto v2), with no allocation per feature. orb's encoder
+// goes through a geojson.Feature and a properties map per point, which
+// cost more than the query on a tile of thousands of points (bench/README.md);
+// polygons still go through orb (polygonLayer). Tests decode its output
+// with orb's decoder and compare it with ST_AsMVT's.
 type pointLayer struct {
 	name     string
 	keys     []string
-	keyIdx   map[string]uint32
-	values   []value
-	valueIdx map[value]uint32
+	values   []byte // the layer's values field (4), each an encoded Value
+	nValues  uint32
+	strIdx   map[string]uint32 // shared values of low-cardinality text
+	intIdx   map[int64]uint32  // shared values of low-cardinality integers
 	features []byte
+	tags     []byte // packed tags of the feature being built
 	n        int
-	tags     []uint32
 }
 
-// value is an MVT property value: a string, an integer or a double.
-type value struct {
-	kind byte // 's', 'i', 'f'
-	s    string
-	i    int64
-	f    float64
+func newPointLayer(name string, keys ...string) *pointLayer {
+	return &pointLayer{name: name, keys: keys, strIdx: map[string]uint32{}, intIdx: map[int64]uint32{}}
 }
 
-func str(s string) value     { return value{kind: 's', s: s} }
-func integer(i int64) value  { return value{kind: 'i', i: i} }
-func double(f float64) value { return value{kind: 'f', f: f} }
-func newPointLayer(name string) *pointLayer {
-	return &pointLayer{name: name, keyIdx: map[string]uint32{}, valueIdx: map[value]uint32{}}
-}
-
-// prop adds one property to the feature being built.
-func (l *pointLayer) prop(key string, v value) {
-	k, ok := l.keyIdx[key]
-	if !ok {
-		k = uint32(len(l.keys))
-		l.keys = append(l.keys, key)
-		l.keyIdx[key] = k
+// str adds the text property of key index k to the feature being built;
+// shared values are stored once (category, status, province), others as
+// they come (a village name rarely repeats within a tile).
+func (l *pointLayer) str(k uint32, v string, shared bool) {
+	if shared {
+		if i, ok := l.strIdx[v]; ok {
+			l.tag(k, i)
+			return
+		}
+		l.strIdx[v] = l.nValues
 	}
-	vi, ok := l.valueIdx[v]
-	if !ok {
-		vi = uint32(len(l.values))
-		l.values = append(l.values, v)
-		l.valueIdx[v] = vi
+	l.values = protowire.AppendTag(l.values, 4, protowire.BytesType)
+	l.values = protowire.AppendVarint(l.values, uint64(1+protowire.SizeVarint(uint64(len(v)))+len(v)))
+	l.values = protowire.AppendTag(l.values, 1, protowire.BytesType)
+	l.values = protowire.AppendString(l.values, v)
+	l.tag(k, l.nValues)
+	l.nValues++
+}
+
+// integer adds an integer property, like str.
+func (l *pointLayer) integer(k uint32, v int64, shared bool) {
+	if shared {
+		if i, ok := l.intIdx[v]; ok {
+			l.tag(k, i)
+			return
+		}
+		l.intIdx[v] = l.nValues
 	}
-	l.tags = append(l.tags, k, vi)
+	field, u := protowire.Number(4), uint64(v) // int_value
+	if v < 0 {
+		field, u = 6, protowire.EncodeZigZag(v) // sint_value
+	}
+	l.values = protowire.AppendTag(l.values, 4, protowire.BytesType)
+	l.values = protowire.AppendVarint(l.values, uint64(1+protowire.SizeVarint(u)))
+	l.values = protowire.AppendTag(l.values, field, protowire.VarintType)
+	l.values = protowire.AppendVarint(l.values, u)
+	l.tag(k, l.nValues)
+	l.nValues++
+}
+
+func (l *pointLayer) tag(k, v uint32) {
+	l.tags = protowire.AppendVarint(l.tags, uint64(k))
+	l.tags = protowire.AppendVarint(l.tags, uint64(v))
 }
 
 // point ends the feature being built: its id (0: none) and position in
 // tile coordinates; the properties are those given since the last point.
 func (l *pointLayer) point(id uint64, x, y int32) {
-	var f []byte
+	zx, zy := uint64(protowire.EncodeZigZag(int64(x))), uint64(protowire.EncodeZigZag(int64(y)))
+	geomLen := 1 + protowire.SizeVarint(zx) + protowire.SizeVarint(zy) // MoveTo(1) is one byte: 9
+	size := 2 + 1 + protowire.SizeVarint(uint64(geomLen)) + geomLen    // type; geometry
 	if id != 0 {
-		f = protowire.AppendTag(f, 1, protowire.VarintType)
-		f = protowire.AppendVarint(f, id)
+		size += 1 + protowire.SizeVarint(id)
 	}
 	if len(l.tags) > 0 {
-		var packed []byte
-		for _, t := range l.tags {
-			packed = protowire.AppendVarint(packed, uint64(t))
-		}
-		f = protowire.AppendTag(f, 2, protowire.BytesType)
-		f = protowire.AppendBytes(f, packed)
+		size += 1 + protowire.SizeVarint(uint64(len(l.tags))) + len(l.tags)
 	}
-	f = protowire.AppendTag(f, 3, protowire.VarintType)
-	f = protowire.AppendVarint(f, 1) // POINT
-	var g []byte
-	g = protowire.AppendVarint(g, 1|1<<3) // MoveTo, one point
-	g = protowire.AppendVarint(g, uint64(protowire.EncodeZigZag(int64(x))))
-	g = protowire.AppendVarint(g, uint64(protowire.EncodeZigZag(int64(y))))
-	f = protowire.AppendTag(f, 4, protowire.BytesType)
-	f = protowire.AppendBytes(f, g)
-
-	l.features = protowire.AppendTag(l.features, 2, protowire.BytesType)
-	l.features = protowire.AppendBytes(l.features, f)
+	b := protowire.AppendTag(l.features, 2, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(size))
+	if id != 0 {
+		b = protowire.AppendTag(b, 1, protowire.VarintType)
+		b = protowire.AppendVarint(b, id)
+	}
+	if len(l.tags) > 0 {
+		b = protowire.AppendTag(b, 2, protowire.BytesType)
+		b = protowire.AppendBytes(b, l.tags)
+	}
+	b = protowire.AppendTag(b, 3, protowire.VarintType)
+	b = protowire.AppendVarint(b, 1) // POINT
+	b = protowire.AppendTag(b, 4, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(geomLen))
+	b = append(b, 1|1<<3) // MoveTo, one point
+	b = protowire.AppendVarint(b, zx)
+	b = protowire.AppendVarint(b, zy)
+	l.features = b
 	l.tags = l.tags[:0]
 	l.n++
 }
 
 // tile returns the encoded tile holding this one layer.
 func (l *pointLayer) tile() []byte {
-	var b []byte
-	b = protowire.AppendTag(b, 15, protowire.VarintType)
-	b = protowire.AppendVarint(b, 2)
-	b = protowire.AppendTag(b, 1, protowire.BytesType)
-	b = protowire.AppendString(b, l.name)
-	b = append(b, l.features...)
+	size := 2 + 1 + protowire.SizeBytes(len(l.name)) + len(l.features) + len(l.values) + 1 + protowire.SizeVarint(Extent)
 	for _, k := range l.keys {
-		b = protowire.AppendTag(b, 3, protowire.BytesType)
-		b = protowire.AppendString(b, k)
+		size += 1 + protowire.SizeBytes(len(k))
 	}
-	for _, v := range l.values {
-		var vb []byte
-		switch v.kind {
-		case 's':
-			vb = protowire.AppendTag(vb, 1, protowire.BytesType)
-			vb = protowire.AppendString(vb, v.s)
-		case 'f':
-			vb = protowire.AppendTag(vb, 3, protowire.Fixed64Type)
-			vb = protowire.AppendFixed64(vb, math.Float64bits(v.f))
-		default:
-			if v.i < 0 {
-				vb = protowire.AppendTag(vb, 6, protowire.VarintType)
-				vb = protowire.AppendVarint(vb, protowire.EncodeZigZag(v.i))
-			} else {
-				vb = protowire.AppendTag(vb, 4, protowire.VarintType)
-				vb = protowire.AppendVarint(vb, uint64(v.i))
-			}
-		}
-		b = protowire.AppendTag(b, 4, protowire.BytesType)
-		b = protowire.AppendBytes(b, vb)
-	}
-	b = protowire.AppendTag(b, 5, protowire.VarintType)
-	b = protowire.AppendVarint(b, Extent)
-
-	var t []byte
+	t := make([]byte, 0, size+8)
 	t = protowire.AppendTag(t, 3, protowire.BytesType)
-	return protowire.AppendBytes(t, b)
+	t = protowire.AppendVarint(t, uint64(size))
+	t = protowire.AppendTag(t, 15, protowire.VarintType)
+	t = protowire.AppendVarint(t, 2)
+	t = protowire.AppendTag(t, 1, protowire.BytesType)
+	t = protowire.AppendString(t, l.name)
+	t = append(t, l.features...)
+	for _, k := range l.keys {
+		t = protowire.AppendTag(t, 3, protowire.BytesType)
+		t = protowire.AppendString(t, k)
+	}
+	t = append(t, l.values...)
+	t = protowire.AppendTag(t, 5, protowire.VarintType)
+	return protowire.AppendVarint(t, Extent)
 }
 
 // projection maps lon/lat to the tile coordinates of one tile (Web

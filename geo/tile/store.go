@@ -2,8 +2,10 @@ package tile
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -49,6 +51,10 @@ const formatVersion = "1"
 // Options tune a Store.
 type Options struct {
 	CacheBytes int // budget of the LRU of encoded tiles; 0: no cache
+	// PointsFromDB reads the points of each tile (zoom ≥ ClusterBelow)
+	// with a query instead of from the per-province snapshots: only for
+	// the benchmark that compares the ways of making tiles.
+	PointsFromDB bool
 }
 
 // Store makes tiles. It is safe for concurrent use.
@@ -57,7 +63,8 @@ type Store struct {
 	ref      *admin.Data
 	versions *Versions
 	cache    *lru
-	rollups  map[string]*rollup
+	holders  map[string]*holder
+	fromDB   bool
 	bounds   []provinceBound
 }
 
@@ -75,12 +82,12 @@ const boundMargin = 0.05
 // NewStore returns a Store over the pool; versions must be synced (and
 // should be listening) before tiles are served.
 func NewStore(pool *pgxpool.Pool, ref *admin.Data, versions *Versions, o Options) *Store {
-	s := &Store{pool: pool, ref: ref, versions: versions, rollups: map[string]*rollup{}}
+	s := &Store{pool: pool, ref: ref, versions: versions, holders: map[string]*holder{}, fromDB: o.PointsFromDB}
 	if o.CacheBytes > 0 {
 		s.cache = newLRU(o.CacheBytes)
 	}
 	for _, p := range ref.Provinces() {
-		s.rollups[p.Code] = &rollup{}
+		s.holders[p.Code] = &holder{}
 		b := p.Boundary.Bound()
 		b = b.Pad(boundMargin)
 		s.bounds = append(s.bounds, provinceBound{p.Code, b})
@@ -201,8 +208,10 @@ func (s *Store) Tile(ctx context.Context, r Request) (Tile, error) {
 		b = newPointLayer(r.Layer).tile()
 	case r.Layer == LayerPoints && r.Z < ClusterBelow:
 		b, err = s.clusters(ctx, t, provinces)
-	case r.Layer == LayerPoints:
+	case r.Layer == LayerPoints && s.fromDB:
 		b, err = s.points(ctx, t, sc)
+	case r.Layer == LayerPoints:
+		b, err = s.memPoints(ctx, t, provinces)
 	case r.Layer == LayerSites:
 		b, err = s.sites(ctx, t, sc)
 	case r.Layer == LayerAreas:
@@ -290,42 +299,63 @@ func scoped(sc scope, args []any) (string, []any) {
 }
 
 // points reads the points of a tile (zoom ≥ ClusterBelow), one feature
-// each. Reads survey_points (owner: geo/survey).
+// each. Reads survey_points (owner: geo/survey). The rows are read as the
+// raw binary values pgx receives (no string or interface allocated per
+// row): a tile holds up to thousands of points.
 func (s *Store) points(ctx context.Context, t maptile.Tile, sc scope) ([]byte, error) {
 	cond, args := scoped(sc, envelope(t))
 	args = append(args, MaxPointsPerTile)
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, category, status, submission_id, households, province_code, village_name, ST_X(geom), ST_Y(geom)
+		SELECT id, category, status, submission_id, households::int8, province_code, village_name, ST_X(geom), ST_Y(geom)
 		FROM survey_points
 		WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`+cond+`
 		LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("tile: points %v: %w", t, err)
 	}
-	l := newPointLayer(LayerPoints)
+	defer rows.Close()
+	if err := binaryColumns(rows, 9, 0, 3, 4, 7, 8); err != nil {
+		return nil, fmt.Errorf("tile: points %v: %w", t, err)
+	}
+	l := newPointLayer(LayerPoints, "id", "category", "status", "submission_id", "households", "province", "village")
 	proj := newProjection(t)
-	var (
-		id, submission, households int64
-		category, status, province string
-		village                    string
-		lon, lat                   float64
-	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &category, &status, &submission, &households, &province, &village, &lon, &lat}, func() error {
-		l.prop("id", integer(id))
-		l.prop("category", str(category))
-		l.prop("status", str(status))
-		l.prop("submission_id", integer(submission))
-		l.prop("households", integer(households))
-		l.prop("province", str(province))
-		l.prop("village", str(village))
-		x, y := proj.point(lon, lat)
+	for rows.Next() {
+		v := rows.RawValues()
+		if len(v) != 9 || len(v[0]) != 8 || len(v[3]) != 8 || len(v[4]) != 8 || len(v[7]) != 8 || len(v[8]) != 8 {
+			return nil, fmt.Errorf("tile: points %v: unexpected row", t)
+		}
+		id := int64(binary.BigEndian.Uint64(v[0]))
+		l.integer(0, id, false)
+		l.str(1, string(v[1]), true)
+		l.str(2, string(v[2]), true)
+		l.integer(3, int64(binary.BigEndian.Uint64(v[3])), true)
+		l.integer(4, int64(binary.BigEndian.Uint64(v[4])), true)
+		l.str(5, string(v[5]), true)
+		l.str(6, string(v[6]), false)
+		x, y := proj.point(math.Float64frombits(binary.BigEndian.Uint64(v[7])), math.Float64frombits(binary.BigEndian.Uint64(v[8])))
 		l.point(uint64(id), x, y)
-		return nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("tile: points %v: %w", t, err)
 	}
 	return l.tile(), nil
+}
+
+// binaryColumns checks that rows has n columns and that the numeric ones
+// come in binary format, which RawValues decoding relies on (pgx asks for
+// it for int8 and float8 when it prepares a statement, its default mode;
+// text is the same bytes either way).
+func binaryColumns(rows pgx.Rows, n int, numeric ...int) error {
+	fds := rows.FieldDescriptions()
+	if len(fds) != n {
+		return fmt.Errorf("%d columns, want %d", len(fds), n)
+	}
+	for _, i := range numeric {
+		if fds[i].Format != pgx.BinaryFormatCode {
+			return fmt.Errorf("column %s is not in binary format", fds[i].Name)
+		}
+	}
+	return nil
 }
 
 // sites reads the proposed sites in a tile. Reads area_sites (owner: geo/area).
@@ -337,7 +367,7 @@ func (s *Store) sites(ctx context.Context, t maptile.Tile, sc scope) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("tile: sites %v: %w", t, err)
 	}
-	l := newPointLayer(LayerSites)
+	l := newPointLayer(LayerSites, "area_id", "n", "households", "terrain")
 	proj := newProjection(t)
 	var (
 		area, n, households int64
@@ -345,10 +375,10 @@ func (s *Store) sites(ctx context.Context, t maptile.Tile, sc scope) ([]byte, er
 		lon, lat            float64
 	)
 	_, err = pgx.ForEachRow(rows, []any{&area, &n, &households, &terrain, &lon, &lat}, func() error {
-		l.prop("area_id", integer(area))
-		l.prop("n", integer(n))
-		l.prop("households", integer(households))
-		l.prop("terrain", str(terrain))
+		l.integer(0, area, true)
+		l.integer(1, n, true)
+		l.integer(2, households, true)
+		l.str(3, terrain, true)
 		x, y := proj.point(lon, lat)
 		l.point(0, x, y)
 		return nil

@@ -142,6 +142,10 @@ func TestPointTilesMatchSTAsMVT(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := decode(t, oracle, tile.LayerPoints)
+	fromDB := decode(t, get(t, f.store(t, tile.Options{PointsFromDB: true}), reviewer, tile.LayerPoints, tl).Raw, tile.LayerPoints)
+	if fmt.Sprint(ids(fromDB)) != fmt.Sprint(ids(ours)) {
+		t.Errorf("points from the query %v, from the snapshot %v", ids(fromDB), ids(ours))
+	}
 	if len(ours[0].Features) == 0 || len(ours[0].Features) != len(want[0].Features) {
 		t.Fatalf("%d features, ST_AsMVT has %d", len(ours[0].Features), len(want[0].Features))
 	}
