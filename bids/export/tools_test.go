@@ -240,3 +240,34 @@ func TestPDFFontsAndImages(t *testing.T) {
 		t.Errorf("got image %q, want the 1440-pixel-wide map", lines[2])
 	}
 }
+
+// TestLibreOffice converts package.xlsx to CSV with LibreOffice Calc
+// (headless), as an operator's office suite opens it: the summary sheet
+// comes out with the package name and the Vietnamese labels intact.
+func TestLibreOffice(t *testing.T) {
+	soffice := tool(t, "soffice")
+	b, err := export.XLSX(sample(), published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "package.xlsx")
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A private profile: parallel runs must not share LibreOffice's lock.
+	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "package.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{sample().Name, "Lai Châu"} {
+		if !strings.Contains(string(csv), want) {
+			t.Errorf("LibreOffice's CSV of the summary sheet lacks %q:\n%s", want, csv)
+		}
+	}
+}
