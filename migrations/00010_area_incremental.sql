@@ -14,10 +14,11 @@
 -- area_changes: the journal of survey points changed since: triggers on
 -- survey_points (owner geo/survey) note every point that is or was accepted
 -- when a statement changes it, whatever path changed it (a decision, a
--- resubmission, plain SQL), since geo/survey cannot know about areas. The
--- insert trigger is a row trigger with a WHEN clause, so the national first
--- load (only 'submitted' rows) queues nothing; updates and deletes are noted
--- once per statement from its transition tables.
+-- resubmission, plain SQL), since geo/survey cannot know about areas; point
+-- 0 means "too many to list". The insert trigger is a row trigger with a
+-- WHEN clause, so the national first load (only 'submitted' rows) queues
+-- nothing and runs as fast as before; updates and deletes are noted once per
+-- statement from its transition tables.
 -- +goose Up
 CREATE TABLE area_provinces (
     province_code text PRIMARY KEY REFERENCES provinces (code),
@@ -58,24 +59,25 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- A point counts as changed when it enters or leaves the accepted set, or
--- when an accepted point changes in what grouping reads.
+-- Every point that is accepted before or after the statement is noted (a
+-- superset of the changes: comparing the old and new rows column by column
+-- cost 0.8 s per 267,000 rows updated, this 0.13 s). A statement noting
+-- more than 1,000 points of a province notes point 0 instead: the next
+-- recomputation of that province is a full one, cheaper than reading such
+-- a journal.
 CREATE FUNCTION area_note_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    WITH c AS (
+        SELECT province_code, id FROM area_new WHERE status = 'accepted'
+        UNION ALL
+        SELECT province_code, id FROM area_old WHERE status = 'accepted'
+    ), many AS (
+        SELECT province_code FROM c GROUP BY province_code HAVING count(*) > 1000
+    )
     INSERT INTO area_changes (province_code, point_id)
-    SELECT n.province_code, n.id
-    FROM area_old o JOIN area_new n ON n.id = o.id
-    WHERE (o.status = 'accepted') <> (n.status = 'accepted')
-       OR (n.status = 'accepted'
-           AND (o.province_code, o.commune_code, o.village_name, o.geom, o.households, o.population, o.grid_power,
-                o.terrain, o.dbkk, o.facilities, o.category)
-               IS DISTINCT FROM
-               (n.province_code, n.commune_code, n.village_name, n.geom, n.households, n.population, n.grid_power,
-                n.terrain, n.dbkk, n.facilities, n.category))
+    SELECT province_code, id FROM c WHERE province_code NOT IN (SELECT province_code FROM many)
     UNION ALL
-    SELECT o.province_code, o.id
-    FROM area_old o JOIN area_new n ON n.id = o.id
-    WHERE o.status = 'accepted' AND o.province_code <> n.province_code;
+    SELECT province_code, 0 FROM many;
     RETURN NULL;
 END
 $$;

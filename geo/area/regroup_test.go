@@ -378,8 +378,9 @@ func firstDiff(a, b string) string {
 
 // TestRegroupFallsBackToFull: a province is regrouped in full when nothing
 // is stored for it yet, with other parameters, after a point was deleted,
-// or when a quarter of its points changed; incrementally otherwise. Each
-// time the areas are those Build gives from scratch.
+// when a quarter of its points changed, or over a thousand in one
+// statement; incrementally otherwise. Each time the areas are those Build
+// gives from scratch.
 func TestRegroupFallsBackToFull(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
@@ -439,6 +440,17 @@ func TestRegroupFallsBackToFull(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, area.ModeIncremental},
+		{"over a thousand in one statement", func() {
+			var many []survey.Point
+			for i := range 1001 {
+				many = append(many, village(fmt.Sprintf("M%d", i), 103.0+float64(i%40)*0.01, 21.9+float64(i/40)*0.004))
+			}
+			submitAccepted(t, ctx, st, many)
+			var rows, zero int
+			if err := pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE point_id = 0) FROM area_changes`).Scan(&rows, &zero); err != nil || rows != 1 || zero != 1 {
+				t.Fatalf("journal: %d rows, %d of point 0 (%v); want only point 0", rows, zero, err)
+			}
+		}, area.ModeFull},
 	}
 	for _, s := range steps {
 		s.do()

@@ -54,7 +54,8 @@ const slack = 1e-3
 // planIncremental decides what to regroup after the changes in the journal
 // (area_changes) since the last recomputation, and empties it; nil means a
 // full recomputation is needed (no stored state, another configuration,
-// a deleted point, or too many changes).
+// a deleted point, or too many changes: over a quarter of the points, or
+// over a thousand in one statement).
 //
 // The stored groups (area_clusters) are the partition of the points as
 // they were. A group is rebuilt when a changed point was in it, when a
@@ -77,11 +78,13 @@ func planIncremental(ctx context.Context, tx pgx.Tx, province, fp string, cfg Co
 		return nil, fmt.Errorf("province state: %w", err)
 	}
 	var changed, stored int
-	if err := tx.QueryRow(ctx, `SELECT (SELECT count(DISTINCT point_id) FROM area_changes WHERE province_code = $1),
-		(SELECT coalesce(sum(points), 0) FROM area_clusters WHERE province_code = $1)`, province).Scan(&changed, &stored); err != nil {
+	var many bool
+	if err := tx.QueryRow(ctx, `SELECT count(DISTINCT point_id), coalesce(bool_or(point_id = 0), false),
+		(SELECT coalesce(sum(points), 0) FROM area_clusters WHERE province_code = $1)
+		FROM area_changes WHERE province_code = $1`, province).Scan(&changed, &many, &stored); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	if changed*maxPending > stored {
+	if many || changed*maxPending > stored {
 		return nil, nil
 	}
 	proj, err := ProjectionFor(province)
