@@ -20,14 +20,19 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/api/ogc"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
+	geofeature "github.com/phusong/phusong/geo/feature"
 	"github.com/phusong/phusong/geo/intake"
 	"github.com/phusong/phusong/geo/survey"
+	"github.com/phusong/phusong/geo/tile"
 )
 
 // Deps are what the API needs; cmd/phusong builds them from its Config.
@@ -36,7 +41,10 @@ type Deps struct {
 	Auth           *auth.Store
 	Survey         *survey.Store
 	Areas          *area.Store
+	Bids           *bids.Store
 	Admin          *admin.Data
+	Tiles          *tile.Store       // nil: one without a cache over Pool
+	Features       *geofeature.Store // nil: one over Pool
 	Log            *slog.Logger
 	Registry       *prometheus.Registry // nil: metrics are not collected
 	Ready          func(context.Context) error
@@ -56,7 +64,8 @@ type Route struct {
 }
 
 type handler struct {
-	d Deps
+	d   Deps
+	ogc *ogc.Service
 }
 
 // routes is the whole HTTP surface. Every route names its policy; the
@@ -95,10 +104,47 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/areas/:id", auth.SurveyRead, h.getArea},
 		{"GET", "/guide", auth.Public, h.guide},
 
+		{"GET", "/api/v1/package-rules", auth.Reviewers, h.listPackageRules},
+		{"POST", "/api/v1/package-rules", auth.Reviewers, h.createPackageRule},
+		{"POST", "/api/v1/packages/preview", auth.Reviewers, h.previewPackages},
+		{"GET", "/api/v1/packages", auth.AnyUser, h.listPackages},
+		{"POST", "/api/v1/packages", auth.Reviewers, h.createPackages},
+		{"GET", "/api/v1/packages/:id", auth.AnyUser, h.getPackage},
+		{"PATCH", "/api/v1/packages/:id", auth.Reviewers, h.updatePackage},
+		{"POST", "/api/v1/packages/:id/areas", auth.Reviewers, h.addPackageArea},
+		{"DELETE", "/api/v1/packages/:id/areas/:area", auth.Reviewers, h.removePackageArea},
+		{"POST", "/api/v1/packages/:id/refresh", auth.Reviewers, h.refreshPackage},
+		{"POST", "/api/v1/packages/:id/publish", auth.Reviewers, h.publishPackage},
+		{"POST", "/api/v1/packages/:id/withdraw", auth.Reviewers, h.withdrawPackage},
+		{"GET", "/api/v1/packages/:id/downloads", auth.Reviewers, h.listPackageDownloads},
+		{"GET", "/api/v1/packages/:id/versions/:version", auth.AnyUser, h.getPackageVersion},
+		{"GET", "/api/v1/packages/:id/versions/:version/files/:name", auth.AnyUser, h.downloadPackageFile},
+
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
 
 		{"GET", "/api/openapi.json", auth.Public, h.openAPI},
+		{"GET", "/api/docs", auth.Public, h.apiDocs},
+		{"GET", "/api/docs/:file", auth.Public, h.apiDocs},
+
+		// Reference layers first: Fiber matches in this order, and the
+		// generic route below would otherwise ask for a login.
+		{"GET", "/tiles/provinces/:z/:x/:y.mvt", auth.Public, h.tileOf(tile.LayerProvinces)},
+		{"GET", "/tiles/communes/:z/:x/:y.mvt", auth.Public, h.tileOf(tile.LayerCommunes)},
+		{"GET", "/tiles/:layer/:z/:x/:y.mvt", auth.AnyUser, h.tileOf("")},
+
+		// OGC API Features: the documents are public; the items of points,
+		// areas and sites need a login (scoped by the store), provinces are
+		// public reference data (their routes come first, as for tiles).
+		{"GET", "/ogc", auth.Public, h.ogc.Landing},
+		{"GET", "/ogc/conformance", auth.Public, h.ogc.Conformance},
+		{"GET", "/ogc/api", auth.Public, h.ogc.API},
+		{"GET", "/ogc/collections", auth.Public, h.ogc.Collections},
+		{"GET", "/ogc/collections/:collectionId", auth.Public, h.ogc.Collection},
+		{"GET", "/ogc/collections/provinces/items", auth.Public, h.ogc.Items("provinces")},
+		{"GET", "/ogc/collections/provinces/items/:featureId", auth.Public, h.ogc.Item("provinces")},
+		{"GET", "/ogc/collections/:collectionId/items", auth.AnyUser, h.ogc.Items("")},
+		{"GET", "/ogc/collections/:collectionId/items/:featureId", auth.AnyUser, h.ogc.Item("")},
 
 		{"GET", "/", auth.Public, h.page},
 		{"GET", "/static/*", auth.Public, h.static},
@@ -108,7 +154,7 @@ func (h *handler) routes() []Route {
 // Routes returns the route table (without handlers), for the
 // authorization matrix and the docs.
 func Routes() []Route {
-	rs := (&handler{}).routes()
+	rs := (&handler{ogc: &ogc.Service{}}).routes()
 	for i := range rs {
 		rs[i].handler = nil
 	}
@@ -132,7 +178,17 @@ func New(d Deps) *fiber.App {
 	if d.LoginPerMinute == 0 {
 		d.LoginPerMinute = 10
 	}
-	h := &handler{d: d}
+	if d.Admin == nil {
+		// Parsed once per process and shared; an error means a broken build.
+		d.Admin, _ = admin.Load()
+	}
+	if d.Tiles == nil {
+		d.Tiles = tile.NewStore(d.Pool, d.Admin, tile.NewVersions(d.Pool), tile.Options{})
+	}
+	if d.Features == nil {
+		d.Features = geofeature.NewStore(d.Pool)
+	}
+	h := &handler{d: d, ogc: ogc.New(d.Features, vietnamExtent(d.Admin))}
 	// The OpenAPI document is converted to JSON once, here; a test keeps
 	// it valid, so this only logs.
 	if _, err := openAPIJSON(); err != nil {
@@ -170,6 +226,7 @@ func New(d Deps) *fiber.App {
 		},
 		LimitReached: func(c *fiber.Ctx) error { return errTooManyLogins },
 	})
+	app.Use(h.syncTiles)
 	for _, r := range h.routes() {
 		chain := []fiber.Handler{h.guard(r.Policy)}
 		if r.Path == "/api/v1/auth/login" {
@@ -185,4 +242,18 @@ func (h *handler) metrics(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	return adaptor.HTTPHandler(promhttp.HandlerFor(h.d.Registry, promhttp.HandlerOpts{}))(c)
+}
+
+// vietnamExtent is the lon/lat box of every province, the spatial extent of
+// the OGC collections.
+func vietnamExtent(ref *admin.Data) [4]float64 {
+	var b orb.Bound
+	for i, p := range ref.Provinces() {
+		if i == 0 {
+			b = p.Boundary.Bound()
+		} else {
+			b = b.Union(p.Boundary.Bound())
+		}
+	}
+	return [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 }

@@ -44,6 +44,7 @@ var kinds = []struct {
 	{phusong.ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized", phusong.Message{VI: "Hãy đăng nhập.", EN: "Log in first."}},
 	{phusong.ErrForbidden, fiber.StatusForbidden, "forbidden", phusong.Message{VI: "Tài khoản của bạn không có quyền làm việc này.", EN: "Your account may not do this."}},
 	{phusong.ErrConflict, fiber.StatusConflict, "conflict", phusong.Message{VI: "Xung đột với dữ liệu đã có.", EN: "Conflicts with existing data."}},
+	{phusong.ErrGone, fiber.StatusGone, "gone", phusong.Message{VI: "Đã bị thu hồi.", EN: "Withdrawn."}},
 	{phusong.ErrRateLimited, fiber.StatusTooManyRequests, "too_many_requests", phusong.Message{VI: "Quá nhiều yêu cầu; hãy thử lại sau.", EN: "Too many requests; try again later."}},
 	{phusong.ErrUnavailable, fiber.StatusServiceUnavailable, "unavailable", msgUnavailable},
 }
@@ -68,6 +69,7 @@ var fiberCodes = map[int]struct {
 	fiber.StatusRequestEntityTooLarge: {"body_too_large", phusong.Message{VI: "Dữ liệu gửi lên quá lớn so với giới hạn cho phép.", EN: "The request body is larger than the limit."}},
 	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", phusong.Message{VI: "Kiểu nội dung không được hỗ trợ.", EN: "Unsupported content type."}},
 	fiber.StatusBadRequest:            {"bad_request", phusong.Message{VI: "Yêu cầu không hợp lệ.", EN: "Bad request."}},
+	fiber.StatusNotAcceptable:         {"not_acceptable", phusong.Message{VI: "Chỉ có dữ liệu dạng JSON ở địa chỉ này (Accept).", EN: "Only JSON is served here (Accept)."}},
 	fiber.StatusRequestTimeout:        {"timeout", phusong.Message{VI: "Yêu cầu quá thời gian.", EN: "The request timed out."}},
 }
 

@@ -15,9 +15,11 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
+	"github.com/phusong/phusong/geo/tile"
 	"github.com/phusong/phusong/migrations"
 )
 
@@ -38,6 +40,7 @@ loads the demo accounts on first run, and stops the cluster on Ctrl-C.`,
 	f.IntVar(&cfg.BodyLimitMB, "body-limit-mb", envInt("PHUSONG_BODY_LIMIT_MB", 64), "largest request body in MB; larger gets 413 (env PHUSONG_BODY_LIMIT_MB)")
 	f.IntVar(&cfg.MaxRows, "max-rows", envInt("PHUSONG_MAX_ROWS", 200000), "most rows in one uploaded file (env PHUSONG_MAX_ROWS)")
 	f.BoolVar(&cfg.CookieSecure, "cookie-secure", envBool("PHUSONG_COOKIE_SECURE", true), "mark the session cookie Secure (env PHUSONG_COOKIE_SECURE)")
+	f.IntVar(&cfg.TileCacheMB, "tile-cache-mb", envInt("PHUSONG_TILE_CACHE_MB", 64), "memory for encoded map tiles in MB; 0 turns the cache off (env PHUSONG_TILE_CACHE_MB)")
 	f.StringVar(&cfg.Demo, "demo", env("PHUSONG_DEMO", "auto"), "load demo accounts and data: auto (only into the project's own, empty database), yes, no (env PHUSONG_DEMO)")
 	return cmd
 }
@@ -48,6 +51,7 @@ func serve(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	cfg.requestPath = true
 	db, err := cfg.open(ctx, log, true)
 	if err != nil {
 		return err
@@ -71,11 +75,20 @@ func serve(ctx context.Context, cfg *Config) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		pgxpoolprometheus.NewCollector(db.Pool, map[string]string{"db": "phusong"}))
+	tiles := tile.NewStore(db.Pool, ref, tile.NewVersions(db.Pool), tile.Options{CacheBytes: cfg.TileCacheMB << 20})
+	if err := tiles.Sync(ctx); err != nil {
+		return err
+	}
+	listenCtx, stopListen := context.WithCancel(ctx)
+	defer stopListen()
+	go tiles.Listen(listenCtx) //nolint:errcheck // returns only when the server stops
 	app := api.New(api.Deps{
+		Tiles:        tiles,
 		Pool:         db.Pool,
 		Auth:         auth.NewStore(db.Pool),
 		Survey:       survey.NewStore(db.Pool),
 		Areas:        area.NewStore(db.Pool),
+		Bids:         bids.NewStore(db.Pool),
 		MaxRows:      cfg.MaxRows,
 		Admin:        ref,
 		Log:          log,
