@@ -82,8 +82,9 @@ type Route struct {
 }
 
 type handler struct {
-	d   Deps
-	ogc *ogc.Service
+	d    Deps
+	ogc  *ogc.Service
+	dash dashboardCache
 }
 
 // routes is the whole HTTP surface. Every route names its policy; the
@@ -258,6 +259,7 @@ func New(d Deps) *fiber.App {
 		LimitReached: func(c *fiber.Ctx) error { return errTooManyLogins },
 	})
 	app.Use(h.syncTiles)
+	app.Use(h.dash.forgetOnWrite)
 	for _, r := range h.routes() {
 		chain := []fiber.Handler{h.guard(r.Policy)}
 		if r.Path == "/api/v1/auth/login" {

@@ -1,13 +1,18 @@
 package api
 
 import (
+	"context"
 	"net/url"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/geo/progress"
 	"github.com/phusong/phusong/geo/survey"
 )
 
@@ -24,14 +29,53 @@ func (h *handler) dashboardPolicy() auth.Policy {
 // dashboard serves every province's progress and the ranking: aggregates
 // only, no coordinates, so the same answer suits the public view.
 func (h *handler) dashboard(c *fiber.Ctx) error {
-	d, err := h.d.Progress.Dashboard(c.UserContext())
+	d, err := h.dash.get(c.UserContext(), h.d.Progress)
 	if err != nil {
 		return err
 	}
-	// Figures change only when points are decided or areas recomputed;
-	// a short private cache spares a national scan per tab switch.
-	c.Set(fiber.HeaderCacheControl, "private, max-age=10")
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	return c.JSON(d)
+}
+
+// dashboardTTL bounds how old a served dashboard may be. The figures scan
+// every survey point (a few hundred ms at a million), and the public view
+// lets anyone ask: one scan serves every caller for this long, unless
+// this server made a write meanwhile.
+const dashboardTTL = 15 * time.Second
+
+// dashboardCache keeps the last dashboard, the same for every caller. A
+// write served by this server forgets it, so whoever decided sees the
+// effect at once; another replica's writes show within dashboardTTL.
+type dashboardCache struct {
+	mu  sync.Mutex
+	d   progress.Dashboard
+	at  time.Time
+	gen uint64        // writes counted when d was read
+	w   atomic.Uint64 // writes served so far
+}
+
+func (dc *dashboardCache) get(ctx context.Context, st *progress.Store) (progress.Dashboard, error) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	gen := dc.w.Load()
+	if !dc.at.IsZero() && dc.gen == gen && time.Since(dc.at) < dashboardTTL {
+		return dc.d, nil
+	}
+	d, err := st.Dashboard(ctx)
+	if err != nil {
+		return d, err
+	}
+	dc.d, dc.at, dc.gen = d, time.Now(), gen
+	return d, nil
+}
+
+// forgetOnWrite counts the successful writes this server serves.
+func (dc *dashboardCache) forgetOnWrite(c *fiber.Ctx) error {
+	err := c.Next()
+	if err == nil && !safeMethod(c.Method()) && c.Response().StatusCode() < 400 {
+		dc.w.Add(1)
+	}
+	return err
 }
 
 // pageConfig tells the page what this deployment offers: an optional

@@ -106,6 +106,26 @@ func TestDashboardAccess(t *testing.T) {
 	if resp, _ := closed.do("GET", "/api/v1/dashboard", nil); resp.StatusCode != 401 {
 		t.Fatalf("anonymous, closed: %d, want 401", resp.StatusCode)
 	}
+	// The served figures are kept a little, but a write forgets them.
+	submitted := func() int {
+		var d struct {
+			Totals struct {
+				PointsSubmitted int `json:"points_submitted"`
+			} `json:"totals"`
+		}
+		_, out := closed.do("GET", "/api/v1/dashboard", nil, withToken(closed.tokens[phusong.RoleReviewer]))
+		json.Unmarshal(out, &d)
+		return d.Totals.PointsSubmitted
+	}
+	if n := submitted(); n != 0 {
+		t.Fatalf("points submitted before any upload: %d", n)
+	}
+	if resp, out := closed.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), withToken(closed.tokens[phusong.RoleProvince])); resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	if n := submitted(); n == 0 {
+		t.Fatal("the dashboard still shows no point after an upload")
+	}
 	var cfg struct {
 		Basemap         *api.Basemap `json:"basemap"`
 		PublicDashboard bool         `json:"public_dashboard"`

@@ -13,7 +13,7 @@ import {
   Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, LngLatBounds, setWorkerUrl,
 } from 'maplibre-gl';
 import {
-  addStrings, state, $, t, el, api, both, when, day, num, billions, provinceName, statusBadge,
+  T, addStrings, state, $, t, el, api, both, msg, when, day, num, billions, provinceName, statusBadge,
   isReviewer, isProvince, isOperator, hooks, APIError,
 } from './core.js';
 
@@ -76,7 +76,8 @@ addStrings({
     },
     select: 'Chọn thôn này', unselect: 'Bỏ chọn thôn này',
     areaTitle: (a) => 'Vùng lõm sóng số ' + a.id, score: 'Điểm ưu tiên (0–100)', aPoints: 'Số thôn', sites: 'Trạm đề xuất', cost: 'Chi phí ước tính',
-    areaVersion: (v) => 'Phiên bản ' + v.version + ' (' + v.change + ')',
+    areaVersion: (v) => 'Phiên bản ' + v.version + ' (' + (T.vi.changeV[v.change] || v.change) + ')',
+    changeV: { kept: 'không đổi', grown: 'mở rộng', shrunk: 'thu hẹp', merged: 'gộp vùng', split: 'tách vùng', new: 'vùng mới', removed: 'bỏ', changed: 'thay đổi' },
     siteTitle: (s) => 'Trạm đề xuất ' + s.n + ' của vùng ' + s.area_id, siteHh: (s) => num(s.households) + ' hộ trong vùng phủ',
     inViewTitle: 'Thôn trong khung nhìn', inViewZoom: 'Phóng to tới mức 10 để liệt kê từng thôn.',
     checklistTitle: 'Việc cần sửa', checklistEmpty: 'Không có việc cần sửa. Các lượt nộp đều đã được chấp nhận hoặc đang chờ thẩm định.',
@@ -131,7 +132,8 @@ addStrings({
     },
     select: 'Select this village', unselect: 'Unselect this village',
     areaTitle: (a) => 'Dead-zone area ' + a.id, score: 'Priority score (0–100)', aPoints: 'Villages', sites: 'Proposed sites', cost: 'Estimated cost',
-    areaVersion: (v) => 'Version ' + v.version + ' (' + v.change + ')',
+    areaVersion: (v) => 'Version ' + v.version + ' (' + (T.en.changeV[v.change] || v.change) + ')',
+    changeV: { kept: 'unchanged', grown: 'grown', shrunk: 'shrunk', merged: 'merged', split: 'split', new: 'new', removed: 'removed', changed: 'changed' },
     siteTitle: (s) => 'Proposed site ' + s.n + ' of area ' + s.area_id, siteHh: (s) => num(s.households) + ' households covered',
     inViewTitle: 'Villages in view', inViewZoom: 'Zoom to 10 to list single villages.',
     checklistTitle: 'To fix', checklistEmpty: 'Nothing to fix. Every submission is accepted or awaiting review.',
@@ -201,6 +203,8 @@ function style() {
       { id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': 'areas',
         paint: { 'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'score'], 0], 0, '#fee8c8', 50, '#fdbb84', 100, '#d7301f'], 'fill-opacity': 0.5 } },
       { id: 'areas-line', type: 'line', source: 'areas', 'source-layer': 'areas', paint: { 'line-color': '#b30000', 'line-width': 1 } },
+      { id: 'sites', type: 'circle', source: 'sites', 'source-layer': 'sites', minzoom: 7,
+        paint: { 'circle-radius': 7, 'circle-color': '#fff', 'circle-stroke-color': C.site, 'circle-stroke-width': 3 } },
       { id: 'points-cluster', type: 'circle', source: 'points', 'source-layer': 'points', maxzoom: POINT_ZOOM, filter: ['==', ['get', 'cluster'], 1],
         paint: {
           'circle-color': ['case', ['>', ['coalesce', ['get', 'pending'], 0], 0], C.clusterPending, C.cluster],
@@ -221,17 +225,16 @@ function style() {
         paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': C.select, 'circle-stroke-width': 3 } },
       { id: 'points-focus', type: 'circle', source: 'points', 'source-layer': 'points', filter: ['==', ['get', 'id'], -1],
         paint: { 'circle-radius': 12, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': C.pending, 'circle-stroke-width': 2.5 } },
-      { id: 'sites', type: 'circle', source: 'sites', 'source-layer': 'sites', minzoom: 7,
-        paint: { 'circle-radius': 5, 'circle-color': '#fff', 'circle-stroke-color': C.site, 'circle-stroke-width': 3 } },
     );
   }
   return { version: 8, sources, layers };
 }
 
-// clusterRadius grows with the square root of a cell's count: area
-// proportional to the villages it holds.
+// clusterRadius grows with the square root of a cell's count (the
+// circle's area with the villages it holds) up to ten villages, then more
+// slowly, so a cell of 100,000 is still a circle and not the province.
 function clusterRadius(prop) {
-  return ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', prop], 0]], 0, 0, 1, 4, 10, 12, 40, 24];
+  return ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', prop], 0]], 0, 0, 1, 4, 3.2, 8, 10, 12, 100, 20, 1000, 28];
 }
 
 // ---- filters -----------------------------------------------------------
@@ -323,14 +326,14 @@ function build(section) {
       el('h3', { id: 'map-checklist-title', 'data-i18n': 'checklistTitle' }, t('checklistTitle')), el('ol', { class: 'checklist' })),
     el('section', { id: 'map-packages', class: 'panel', 'aria-labelledby': 'map-packages-title', hidden: !isOperator() },
       el('h3', { id: 'map-packages-title', 'data-i18n': 'mPackagesTitle' }, t('mPackagesTitle')), el('ul', { class: 'plain' })),
-    legend);
+    hasSurveyLayers() ? legend : null);
   const main = el('div', { class: 'map-main' },
     el('div', { id: 'map', class: 'map' }),
     el('p', { id: 'map-status', class: 'map-status', role: 'status' }, t('loading')));
   const detail = el('div', { class: 'map-detail' },
     el('section', { id: 'decision', class: 'panel', 'aria-labelledby': 'decision-title', hidden: !isReviewer() },
       el('h3', { id: 'decision-title', 'data-i18n': 'selTitle' }, t('selTitle')), el('div', { class: 'body' })),
-    el('section', { id: 'detail', class: 'panel', 'aria-live': 'polite', tabindex: '-1' }, el('div', { class: 'body' })),
+    el('section', { id: 'detail', class: 'panel', 'aria-live': 'polite', tabindex: '-1', hidden: !hasSurveyLayers() }, el('div', { class: 'body' })),
     hasSurveyLayers() ? el('section', { id: 'in-view', class: 'panel', 'aria-labelledby': 'in-view-title' },
       el('h3', { id: 'in-view-title', 'data-i18n': 'inViewTitle' }, t('inViewTitle')), el('p', { class: 'hint' }), el('ul', { class: 'plain' })) : null);
   section.append(el('h2', { id: 'map-title', class: 'visually-hidden', 'data-i18n': 'mapTitle' }, t('mapTitle')),
@@ -681,7 +684,11 @@ function renderDetail() {
         ['sites', num(a.sites)], ['cost', billions(a.cost_vnd)],
       ]));
     const h = el('ul', { class: 'history' });
-    for (const v of a.history || []) h.append(el('li', null, when(v.created_at) + ' — ' + t('areaVersion')(v) + (v.reason ? ': ' + v.reason : '')));
+    for (const v of a.history || []) {
+      // The reason is a phusong.Message: {message_vi, message_en}.
+      const why = v.reason && typeof v.reason === 'object' ? msg(v.reason) : v.reason;
+      h.append(el('li', null, when(v.created_at) + ' — ' + t('areaVersion')(v) + (why ? ': ' + why : '')));
+    }
     body.append(el('h4', null, t('historyTitle')), (a.history || []).length ? h : el('p', null, t('noHistory')));
   }
 }

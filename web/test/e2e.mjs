@@ -225,14 +225,26 @@ async function apiSession(acct) {
   };
 }
 
-// sessionCookie logs in from Node and returns the session cookie.
+// sessionCookie logs in from Node and returns the session cookie and
+// the session's CSRF token.
 async function sessionCookie(acct) {
   const r = await fetch(base + '/api/v1/auth/login', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: acct.user, password: acct.password }),
   });
   assert.equal(r.status, 200, 'API login');
   const [name, value] = r.headers.getSetCookie()[0].split(';')[0].split('=');
-  return { name, value };
+  return { name, value, csrf: (await r.json()).csrf_token };
+}
+
+// apiPost sends a JSON body with a session of its own, as the page does.
+async function apiPost(acct, p, body) {
+  const s = await sessionCookie(acct);
+  const r = await fetch(base + p, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', Cookie: `${s.name}=${s.value}`, 'X-CSRF-Token': s.csrf },
+  });
+  assert.equal(r.status, 200, `POST ${p}`);
+  return r.json();
 }
 
 // ---- the map ---------------------------------------------------------------------
@@ -392,6 +404,18 @@ try {
   await visible(rev.page, `#map-queue li[data-id="${firstID}"]`);
   assert.match(await text(rev.page, `#map-queue li[data-id="${firstID}"]`), new RegExp(`^Số ${firstID} — Tỉnh Lai Châu 3 điểm · ${province.user}`));
   assert.match(await text(rev.page, '#map-status'), /^Mức thu phóng \d: số thôn gộp theo ô/);
+  // The map takes the keyboard: it takes the focus, shows a ring, "+"
+  // zooms in and "−" out.
+  const canvas = rev.page.locator('canvas.maplibregl-canvas');
+  await canvas.focus();
+  const ring = await canvas.evaluate((c) => { const s = getComputedStyle(c); return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) }; });
+  assert.ok(ring.style !== 'none' && ring.width >= 2, `the focused map shows no ring: ${JSON.stringify(ring)}`);
+  const z0 = await rev.page.evaluate(() => window.phusong.map.getZoom());
+  await rev.page.keyboard.press('+');
+  await rev.page.waitForFunction((z) => window.phusong.map.getZoom() > z + 0.5 && !window.phusong.map.isMoving(), z0);
+  await rev.page.keyboard.press('-');
+  await rev.page.waitForFunction((z) => Math.abs(window.phusong.map.getZoom() - z) < 0.01 && !window.phusong.map.isMoving(), z0);
+  await mapReady(rev.page, 'points');
   await checkUsable(rev);
   await shot(rev, 'reviewer-map-vi.png');
 
@@ -564,6 +588,38 @@ try {
   await shot(rev, 'reviewer-map-returned-vi.png');
   assertClean(rev);
 
+  // Filters: the one village in view shows only when it matches.
+  step('reviewer: filters');
+  const drawnIs = (n) => rev.page.waitForFunction((want) => {
+    const m = window.phusong.map;
+    return m.areTilesLoaded() && m.queryRenderedFeatures({ layers: ['points'] }).length === want;
+  }, n);
+  await drawnIs(1);
+  for (const [sel, value, n] of [['#f-status', 'accepted', 0], ['#f-status', 'returned', 1], ['#f-category', 'lom_song', 0],
+    ['#f-category', 'trang_song', 1]]) {
+    await rev.page.selectOption(sel, value);
+    await drawnIs(n);
+  }
+  await rev.page.locator('#f-reset').click();
+  // Submitted from tomorrow on: nothing yet.
+  const tomorrow = await rev.page.evaluate(() => {
+    const d = new Date();
+    d.setDate(d.getDate() + 1);
+    return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  });
+  await rev.page.fill('#f-from', tomorrow);
+  await rev.page.locator('#f-from').dispatchEvent('change');
+  await drawnIs(0);
+  await rev.page.locator('#f-reset').click();
+  await drawnIs(1);
+  // The first submission no longer holds the village (the second updated it).
+  await rev.page.selectOption('#f-submission', String(firstID));
+  await drawnIs(0);
+  await rev.page.locator('#f-reset').click();
+  await drawnIs(1);
+  assert.equal(await rev.page.inputValue('#f-status'), '');
+  assertClean(rev);
+
   // The decision through the API, with a session of its own.
   step('API');
   const sub = await get(`/api/v1/submissions/${secondID}`);
@@ -596,6 +652,12 @@ try {
   assert.ok(provPoints.length > 0 && provPoints.every((p) => p.province === '12'), 'a province officer sees only its province');
   await checkUsable(prov);
   await shot(prov, 'province-map-vi.png');
+  // The dashboard marks the officer's province.
+  await view(prov, 'dashboard');
+  await prov.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
+  assert.equal(await prov.page.getAttribute('#ranking tbody tr[data-code="12"]', 'aria-current'), 'true');
+  assert.match(await text(prov.page, '#ranking tbody tr[data-code="12"]'), /Lai Châu Tỉnh của bạn/);
+  assert.equal(await prov.page.locator('#ranking tbody tr.mine').count(), 1);
   await view(prov, 'work');
   assertClean(prov);
 
@@ -654,6 +716,41 @@ try {
   await rev.page.setViewportSize(tablet);
   assertClean(rev);
 
+  // Areas: grouped from the accepted villages; click one for its figures.
+  step('reviewer: an area');
+  const job = await apiPost(reviewer, '/api/v1/areas/recompute', { province: '12', wait: true });
+  assert.equal(job.status, 'done');
+  await rev.page.reload();
+  await view(rev, 'map');
+  const lc1 = subPoints.find((f) => f.properties.ref_id === 'LC-001').geometry.coordinates;
+  await jump(rev.page, lc1, 11);
+  await mapReady(rev.page, 'areas');
+  // A pixel inside the area, away from its village and site.
+  const inArea = await rev.page.evaluate(() => {
+    const m = window.phusong.map;
+    m.getCanvas().scrollIntoView({ block: 'nearest' });
+    const c = m.getCanvas().getBoundingClientRect();
+    for (let y = 10; y < c.height - 10; y += 6) {
+      for (let x = 10; x < c.width - 10; x += 6) {
+        const hit = (layers, r) => m.queryRenderedFeatures([[x - r, y - r], [x + r, y + r]], { layers }).length > 0;
+        if (hit(['areas-fill'], 0) && !hit(['points', 'sites'], 12)) return { x: c.left + x, y: c.top + y };
+      }
+    }
+    return null;
+  });
+  assert.ok(inArea, 'the area is drawn');
+  const areaResp = rev.page.waitForResponse((r) => /^\/api\/v1\/areas\/\d+$/.test(new URL(r.url()).pathname));
+  await rev.page.mouse.click(inArea.x, inArea.y);
+  assert.equal((await areaResp).status(), 200);
+  await rev.page.waitForFunction(() => /^Vùng lõm sóng số \d+$/.test(document.querySelector('#detail h3')?.textContent || ''));
+  const areaText = await text(rev.page, '#detail');
+  for (const want of [/Tỉnh Tỉnh Lai Châu/, /Số thôn 1 Số hộ 45/, /Trạm đề xuất 1/, /Chi phí ước tính [\d,]+ tỷ đồng/, /Lịch sử .*Phiên bản 1 \(vùng mới\): \S/]) {
+    assert.match(areaText, want);
+  }
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-map-area-vi.png');
+  assertClean(rev);
+
   step('reviewer: English');
   await view(rev, 'work');
   await rev.page.locator('#lang').click();
@@ -664,7 +761,12 @@ try {
   await view(rev, 'map');
   assert.equal(await rev.page.getAttribute('.maplibregl-ctrl-zoom-in', 'title'), 'Zoom in');
   assert.match(await text(rev.page, '#map-filters legend'), /^Filters$/);
-  assert.equal(await text(rev.page, '#detail h3'), 'Bản Nậm Củm');
+  assert.match(await text(rev.page, '#detail h3'), /^Dead-zone area \d+$/);
+  assert.match(await text(rev.page, '#detail'), /Villages 1 Households 45/);
+  await rev.page.locator(`#map-filters`).waitFor();
+  await jump(rev.page, at0, 13);
+  await rev.page.locator(`#in-view button[data-point="${target.id}"]`).click();
+  await rev.page.waitForFunction(() => document.querySelector('#detail h3')?.textContent === 'Bản Nậm Củm');
   assert.match(await text(rev.page, '#detail'), /Status Returned/);
   assert.match(await text(rev.page, '#detail'), /History .*Village returned — e2e-reviewer/);
   await checkUsable(rev);
