@@ -107,6 +107,7 @@ var (
 	ErrConflict     = errors.New("conflict")
 	ErrUnavailable  = errors.New("unavailable")
 	ErrRateLimited  = errors.New("rate limited")
+	ErrGone         = errors.New("gone") // existed, and was withdrawn on purpose
 )
 
 // Message is a text a person reads, in Vietnamese and English.

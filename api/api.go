@@ -10,6 +10,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ansrivas/fiberprometheus/v2"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/phusong/phusong/api/auth"
 	"github.com/phusong/phusong/api/ogc"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 	geofeature "github.com/phusong/phusong/geo/feature"
@@ -42,6 +44,7 @@ type Deps struct {
 	Auth           *auth.Store
 	Survey         *survey.Store
 	Areas          *area.Store
+	Bids           *bids.Store
 	Progress       *progress.Store // nil: built over Pool
 	Admin          *admin.Data
 	Tiles          *tile.Store       // nil: one without a cache over Pool
@@ -121,6 +124,21 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/areas/:id", auth.SurveyRead, h.getArea},
 		{"GET", "/guide", auth.Public, h.guide},
 
+		{"GET", "/api/v1/package-rules", auth.Reviewers, h.listPackageRules},
+		{"POST", "/api/v1/package-rules", auth.Reviewers, h.createPackageRule},
+		{"POST", "/api/v1/packages/preview", auth.Reviewers, h.previewPackages},
+		{"GET", "/api/v1/packages", auth.AnyUser, h.listPackages},
+		{"POST", "/api/v1/packages", auth.Reviewers, h.createPackages},
+		{"GET", "/api/v1/packages/:id", auth.AnyUser, h.getPackage},
+		{"PATCH", "/api/v1/packages/:id", auth.Reviewers, h.updatePackage},
+		{"POST", "/api/v1/packages/:id/areas", auth.Reviewers, h.addPackageArea},
+		{"DELETE", "/api/v1/packages/:id/areas/:area", auth.Reviewers, h.removePackageArea},
+		{"POST", "/api/v1/packages/:id/refresh", auth.Reviewers, h.refreshPackage},
+		{"POST", "/api/v1/packages/:id/publish", auth.Reviewers, h.publishPackage},
+		{"POST", "/api/v1/packages/:id/withdraw", auth.Reviewers, h.withdrawPackage},
+		{"GET", "/api/v1/packages/:id/downloads", auth.Reviewers, h.listPackageDownloads},
+		{"GET", "/api/v1/packages/:id/versions/:version", auth.AnyUser, h.getPackageVersion},
+		{"GET", "/api/v1/packages/:id/versions/:version/files/:name", auth.AnyUser, h.downloadPackageFile},
 		{"GET", "/api/v1/dashboard", h.dashboardPolicy(), h.dashboard},
 		{"GET", "/api/v1/config", auth.Public, h.pageConfig},
 
@@ -128,6 +146,8 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
 
 		{"GET", "/api/openapi.json", auth.Public, h.openAPI},
+		{"GET", "/api/docs", auth.Public, h.apiDocs},
+		{"GET", "/api/docs/:file", auth.Public, h.apiDocs},
 
 		// Reference layers first: Fiber matches in this order, and the
 		// generic route below would otherwise ask for a login.
@@ -187,11 +207,11 @@ func New(d Deps) *fiber.App {
 	if d.Tiles == nil {
 		d.Tiles = tile.NewStore(d.Pool, d.Admin, tile.NewVersions(d.Pool), tile.Options{})
 	}
-	if d.Progress == nil {
-		d.Progress = progress.NewStore(d.Pool)
-	}
 	if d.Features == nil {
 		d.Features = geofeature.NewStore(d.Pool)
+	}
+	if d.Progress == nil {
+		d.Progress = progress.NewStore(d.Pool)
 	}
 	h := &handler{d: d, ogc: ogc.New(d.Features, vietnamExtent(d.Admin))}
 	// The OpenAPI document is converted to JSON once, here; a test keeps
@@ -219,7 +239,12 @@ func New(d Deps) *fiber.App {
 	// Compressed responses: the map page's JavaScript (MapLibre) is about
 	// 1.6 MB as is and under 0.5 MB compressed. Bodies that already carry a
 	// Content-Encoding (gzipped tiles) are passed through untouched.
-	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
+	// Package files are not compressed on the fly: they are served as
+	// stored, so their ETag (the SHA-256) and byte ranges refer to the
+	// bytes sent.
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: func(c *fiber.Ctx) bool {
+		return strings.HasPrefix(c.Path(), "/api/v1/packages/") && strings.Contains(c.Path(), "/files/")
+	}}))
 	if d.Registry != nil {
 		prom := fiberprometheus.NewWithRegistry(d.Registry, "phusong", "phusong", "http", nil)
 		prom.SetSkipPaths([]string{"/metrics", "/healthz"})

@@ -18,6 +18,7 @@ import (
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
@@ -69,7 +70,7 @@ func newEnv(t *testing.T, opts ...func(*apiDeps)) *env {
 		}
 		e.tokens[r] = tok.Secret
 	}
-	d := api.Deps{Pool: pool, Auth: e.store, Survey: survey.NewStore(pool), Areas: area.NewStore(pool), Admin: ref, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), BodyLimit: 1 << 20}
+	d := api.Deps{Pool: pool, Auth: e.store, Survey: survey.NewStore(pool), Areas: area.NewStore(pool), Bids: bids.NewStore(pool), Admin: ref, Log: slog.New(slog.NewJSONHandler(e.logs, nil)), BodyLimit: 1 << 20}
 	for _, o := range opts {
 		o(&d)
 	}
@@ -138,8 +139,9 @@ func decodeErr(t *testing.T, body []byte) errResp {
 // concrete fills route parameters with values that exist in the test database.
 func concrete(path string) string {
 	// Token ids are nobody's: a matrix call must not revoke the tokens it runs on.
-	r := strings.NewReplacer("tokens/:id", "tokens/999999", ":id", "1", ":username", "test-province", ":code", "12", "*", "app.js",
-		":layer", "points", ":z", "12", ":x", "3226", ":y", "1780", ":collectionId", "points", ":featureId", "1")
+	r := strings.NewReplacer("tokens/:id", "tokens/999999", ":version", "1", ":area", "1", ":name", "areas.csv", ":id", "1",
+		":username", "test-province", ":code", "12", "*", "app.js", ":layer", "points", ":z", "12", ":x", "3226", ":y", "1780",
+		":collectionId", "points", ":featureId", "1")
 	return r.Replace(path)
 }
 

@@ -107,11 +107,14 @@ type recomputeRequest struct {
 	Province string  `json:"province"`
 	Eps      float64 `json:"eps"`
 	Wait     bool    `json:"wait"`
+	Full     bool    `json:"full"`
 }
 
 // recomputeAreas starts a recomputation job (reviewers): 202 with the job,
 // whose progress GET /api/v1/areas/jobs/{id} shows; with "wait": true it
-// answers when the job is done (one province takes well under a second).
+// answers when the job is done (one province after an accept: tens of
+// milliseconds, as only the groups the changes touch are rebuilt; "full":
+// true regroups every point, under a second for the largest province).
 func (h *handler) recomputeAreas(c *fiber.Ctx) error {
 	var req recomputeRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -129,6 +132,7 @@ func (h *handler) recomputeAreas(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	job.Full = req.Full
 	a, _ := actorOf(c)
 	if req.Wait {
 		job, err = h.d.Areas.RunJob(ctx, job, cfg, nil)

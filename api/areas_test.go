@@ -100,14 +100,36 @@ func TestAreasFlow(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(out), `"MultiPolygon"`) || !strings.Contains(string(out), `"FeatureCollection"`) {
 		t.Fatalf("geojson: %d %.300s", resp.StatusCode, out)
 	}
-	// Nothing changed: same ids, no new version.
-	if resp, out := e.do("POST", "/api/v1/areas/recompute", map[string]any{"province": "12", "wait": true}, rev); resp.StatusCode != 200 {
-		t.Fatalf("second recompute: %d %s", resp.StatusCode, out)
+	// Nothing changed: nothing regrouped, same ids, no new version; a full
+	// recomputation regroups every point and finds the same.
+	for _, full := range []bool{false, true} {
+		resp, out := e.do("POST", "/api/v1/areas/recompute", map[string]any{"province": "12", "wait": true, "full": full}, rev)
+		var again struct {
+			Full    bool `json:"full"`
+			Results []struct {
+				Mode      string         `json:"mode"`
+				Points    int            `json:"points"`
+				Regrouped int            `json:"regrouped"`
+				Changes   map[string]int `json:"changes"`
+			} `json:"results"`
+		}
+		json.Unmarshal(out, &again)
+		if resp.StatusCode != 200 || len(again.Results) != 1 || again.Full != full {
+			t.Fatalf("recompute again (full %v): %d %s", full, resp.StatusCode, out)
+		}
+		r := again.Results[0]
+		wantMode, wantRegrouped := "incremental", 0
+		if full {
+			wantMode, wantRegrouped = "full", r.Points
+		}
+		if r.Mode != wantMode || r.Regrouped != wantRegrouped || r.Changes["kept"] != len(list.Areas) {
+			t.Fatalf("recompute again (full %v): %s", full, out)
+		}
 	}
 	if n := e.count(`SELECT count(*) FROM area_versions`); n != len(list.Areas) {
-		t.Fatalf("versions after a no-op recompute: %d, want %d", n, len(list.Areas))
+		t.Fatalf("versions after no-op recomputes: %d, want %d", n, len(list.Areas))
 	}
-	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'areas.recompute'`); n != 2 {
-		t.Fatalf("audit rows for recompute jobs: %d, want 2", n)
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'areas.recompute'`); n != 3 {
+		t.Fatalf("audit rows for recompute jobs: %d, want 3", n)
 	}
 }

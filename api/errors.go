@@ -44,6 +44,7 @@ var kinds = []struct {
 	{phusong.ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized", phusong.Message{VI: "Hãy đăng nhập.", EN: "Log in first."}},
 	{phusong.ErrForbidden, fiber.StatusForbidden, "forbidden", phusong.Message{VI: "Tài khoản của bạn không có quyền làm việc này.", EN: "Your account may not do this."}},
 	{phusong.ErrConflict, fiber.StatusConflict, "conflict", phusong.Message{VI: "Xung đột với dữ liệu đã có.", EN: "Conflicts with existing data."}},
+	{phusong.ErrGone, fiber.StatusGone, "gone", phusong.Message{VI: "Đã bị thu hồi.", EN: "Withdrawn."}},
 	{phusong.ErrRateLimited, fiber.StatusTooManyRequests, "too_many_requests", phusong.Message{VI: "Quá nhiều yêu cầu; hãy thử lại sau.", EN: "Too many requests; try again later."}},
 	{phusong.ErrUnavailable, fiber.StatusServiceUnavailable, "unavailable", msgUnavailable},
 }

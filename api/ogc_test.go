@@ -79,7 +79,7 @@ var (
 	ogrFeature   = regexp.MustCompile(`(?m)^OGRFeature\((\w+)\):`)
 )
 
-// TestOGCWithGDAL: GDAL's OAPIF driver, given an API token, lists the four
+// TestOGCWithGDAL: GDAL's OAPIF driver, given an API token, lists the five
 // collections and reads every feature of each, with the counts the
 // database holds.
 func TestOGCWithGDAL(t *testing.T) {
@@ -90,11 +90,13 @@ func TestOGCWithGDAL(t *testing.T) {
 	}
 	e := newEnv(t)
 	e.loadReviewed(t)
+	e.publishPackage(t)
 	base := e.serve(t)
 	want := map[string]int{
 		"points":    e.count(`SELECT count(*) FROM survey_points`),
 		"areas":     e.count(`SELECT count(*) FROM areas`),
 		"sites":     e.count(`SELECT count(*) FROM area_sites`),
+		"packages":  e.count(`SELECT count(*) FROM package_version_areas pva JOIN packages p ON p.id = pva.package_id AND p.published_version = pva.version`),
 		"provinces": 34,
 	}
 	for name, n := range want {
@@ -202,11 +204,12 @@ func TestOGCDocuments(t *testing.T) {
 		} `json:"collections"`
 	}
 	json.Unmarshal(get("/ogc/collections", 200), &cols)
-	if len(cols.Collections) != 4 || cols.Collections[0].ID != "points" || cols.Collections[0].Extent["temporal"] == nil {
+	if len(cols.Collections) != 5 || cols.Collections[0].ID != "points" || cols.Collections[0].Extent["temporal"] == nil {
 		t.Fatalf("collections: %+v", cols)
 	}
 	get("/ogc/collections/sites", 200)
-	get("/ogc/collections/packages", 404)
+	get("/ogc/collections/packages", 200)
+	get("/ogc/collections/bids", 404)
 
 	// Paging through every point by the next links.
 	total := e.count(`SELECT count(*) FROM survey_points`)
@@ -277,7 +280,8 @@ func TestOGCDocuments(t *testing.T) {
 
 	// Access: the officer of 12 sees every point (all are of 12); another
 	// province's officer and the operator see none; anonymous gets 401.
-	json.Unmarshal(get("/ogc/collections/points/items?limit=1", 200, e.province(t, "08")), &p)
+	officer08 := e.province(t, "08")
+	json.Unmarshal(get("/ogc/collections/points/items?limit=1", 200, officer08), &p)
 	if len(p.Features) != 0 {
 		t.Errorf("officer of 08 sees %d points of 12", len(p.Features))
 	}
@@ -285,6 +289,20 @@ func TestOGCDocuments(t *testing.T) {
 	json.Unmarshal(get("/ogc/collections/points/items?limit=1", 200, withToken(e.tokens[phusong.RoleOperator])), &p)
 	if len(p.Features) != 0 {
 		t.Errorf("operator sees %d points", len(p.Features))
+	}
+	// Published packages are the operators' collection.
+	json.Unmarshal(get("/ogc/collections/packages/items", 200, withToken(e.tokens[phusong.RoleOperator])), &p)
+	if len(p.Features) != 0 {
+		t.Errorf("operator sees %d package areas before any publication", len(p.Features))
+	}
+	e.publishPackage(t)
+	json.Unmarshal(get("/ogc/collections/packages/items", 200, withToken(e.tokens[phusong.RoleOperator])), &p)
+	if len(p.Features) == 0 || p.Features[0].Properties["status"] != "published" || p.Features[0].Geometry["type"] != "MultiPolygon" {
+		t.Errorf("operator's packages: %+v", p)
+	}
+	json.Unmarshal(get("/ogc/collections/packages/items", 200, officer08), &p)
+	if len(p.Features) != 0 {
+		t.Errorf("officer of 08 sees %d package areas of 12", len(p.Features))
 	}
 	json.Unmarshal(get("/ogc/collections/points/items?limit=1", 200, withToken(e.tokens[phusong.RoleProvince])), &p)
 	if len(p.Features) != 1 {

@@ -2,7 +2,7 @@ package api
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -43,5 +43,34 @@ func (h *handler) openAPI(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.Send(b)
+}
+
+// docsFS is the API docs page: Swagger UI (npm swagger-ui-dist, copied into
+// api/docs) over /api/openapi.json, embedded so it works offline.
+//
+//go:embed docs/index.html docs/init.js docs/swagger-ui-bundle.js docs/swagger-ui.css
+var docsFS embed.FS
+
+var docTypes = map[string]string{
+	"index.html": fiber.MIMETextHTMLCharsetUTF8, "init.js": "text/javascript; charset=utf-8",
+	"swagger-ui-bundle.js": "text/javascript; charset=utf-8", "swagger-ui.css": "text/css; charset=utf-8",
+}
+
+// apiDocs serves the docs page (/api/docs) and its assets (/api/docs/:file).
+func (h *handler) apiDocs(c *fiber.Ctx) error {
+	name := c.Params("file", "index.html")
+	ct, ok := docTypes[name]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	b, err := docsFS.ReadFile("docs/" + name)
+	if err != nil {
+		return fmt.Errorf("api docs %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, ct)
+	if name != "index.html" {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	}
 	return c.Send(b)
 }

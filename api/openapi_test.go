@@ -22,10 +22,11 @@ import (
 )
 
 // undocumented are the routes of the table the OpenAPI document leaves
-// out: the single-page web app and its embedded assets. They are not API,
+// out: the single-page web app, the API docs page (Swagger UI) and their
+// embedded assets. They are not API,
 // and "/static/*" matches any depth, which an OpenAPI 3.0 path template
 // ({name} is one segment) cannot express.
-var undocumented = map[string]bool{"GET /": true, "GET /static/*": true}
+var undocumented = map[string]bool{"GET /": true, "GET /static/*": true, "GET /api/docs": true, "GET /api/docs/:file": true}
 
 func loadOpenAPI(t *testing.T, data []byte) *openapi3.T {
 	t.Helper()
@@ -211,6 +212,24 @@ func TestOpenAPIServed(t *testing.T) {
 	if served.Paths.Len() != written.Paths.Len() || served.Info.Title != written.Info.Title {
 		t.Fatalf("served document differs from openapi.yaml: %d paths, want %d", served.Paths.Len(), written.Paths.Len())
 	}
+	// The docs page and its assets are served from the binary, and point at
+	// the document, not at anything outside.
+	resp, page := e.do("GET", "/api/docs", nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "/api/docs/swagger-ui-bundle.js") || strings.Contains(string(page), "http") {
+		t.Fatalf("GET /api/docs: %d %s", resp.StatusCode, page)
+	}
+	for _, f := range []string{"swagger-ui-bundle.js", "swagger-ui.css", "init.js"} {
+		resp, body := e.do("GET", "/api/docs/"+f, nil)
+		if resp.StatusCode != 200 || len(body) == 0 {
+			t.Errorf("GET /api/docs/%s: %d", f, resp.StatusCode)
+		}
+		if f == "init.js" && !strings.Contains(string(body), `"/api/openapi.json"`) {
+			t.Errorf("init.js does not load the service's document")
+		}
+	}
+	if resp, _ := e.do("GET", "/api/docs/../../go.mod", nil); resp.StatusCode != 404 {
+		t.Errorf("docs path escape: %d", resp.StatusCode)
+	}
 }
 
 // TestOpenAPIResponses validates real requests and responses against the
@@ -307,4 +326,36 @@ func TestOpenAPIResponses(t *testing.T) {
 	c.check(oaCall{method: "GET", path: "/api/v1/areas.geojson?province=12", role: rev, want: 200})
 	c.check(oaCall{method: "GET", path: "/api/v1/areas/" + itoa(list.Areas[0].ID), role: prov, want: 200})
 	c.check(oaCall{method: "GET", path: "/api/v1/areas?min_score=high", role: rev, want: 400, badRequest: true})
+
+	// Packages: preview, rule, drafts, edit, publish, download, withdraw.
+	rule := map[string]any{"mode": "cap", "cap_kind": "sites", "cap": 4}
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/preview", body: map[string]any{"rule": rule}, role: rev, want: 200})
+	if out := c.check(oaCall{method: "POST", path: "/api/v1/packages/preview?map=1", body: map[string]any{"rule": rule}, role: rev, want: 200}); !strings.Contains(string(out), `"MultiPolygon"`) {
+		t.Fatalf("preview map without polygons: %.300s", out)
+	}
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/preview", body: map[string]any{"rule": map[string]any{"mode": "x"}}, role: rev, want: 422, badRequest: true})
+	c.check(oaCall{method: "POST", path: "/api/v1/package-rules", body: map[string]any{"name": "4 trạm", "rule": rule}, role: rev, want: 201})
+	c.check(oaCall{method: "GET", path: "/api/v1/package-rules", role: rev, want: 200})
+	out = c.check(oaCall{method: "POST", path: "/api/v1/packages", body: map[string]any{"rule": rule}, role: rev, want: 201})
+	var drafts struct {
+		Packages []struct {
+			ID int64 `json:"id"`
+		} `json:"packages"`
+	}
+	json.Unmarshal(out, &drafts)
+	if len(drafts.Packages) == 0 {
+		t.Fatalf("no drafts: %s", out)
+	}
+	pid := itoa(drafts.Packages[0].ID)
+	c.check(oaCall{method: "GET", path: "/api/v1/packages", role: prov, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/publish", role: rev, want: 422})
+	c.check(oaCall{method: "PATCH", path: "/api/v1/packages/" + pid, body: map[string]any{"deadline": "2099-01-01T10:00:00Z", "ceiling_vnd": 5000000000}, role: rev, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/refresh", role: rev, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/publish", role: rev, want: 201})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid, role: phusong.RoleOperator, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/versions/1", role: phusong.RoleOperator, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/versions/latest/files/areas.csv", role: phusong.RoleOperator, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/downloads", role: rev, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/" + pid + "/withdraw", body: map[string]any{"reason": "Thử nghiệm."}, role: rev, want: 200})
+	c.check(oaCall{method: "GET", path: "/api/v1/packages/" + pid + "/versions/1/files/areas.csv", role: phusong.RoleOperator, want: 410})
 }

@@ -96,7 +96,7 @@ func TestTileAcceptMakesItStale(t *testing.T) {
 	if resp, _ := e.do("GET", "/tiles/communes/9/0/0.mvt", nil); resp.StatusCode != 200 {
 		t.Errorf("communes tile: %d", resp.StatusCode)
 	}
-	for _, bad := range []string{"/tiles/packages/5/1/1.mvt", "/tiles/points/3/9/1.mvt", "/tiles/points/x/1/1.mvt"} {
+	for _, bad := range []string{"/tiles/bids/5/1/1.mvt", "/tiles/points/3/9/1.mvt", "/tiles/points/x/1/1.mvt"} {
 		if resp, out := e.do("GET", bad, nil, rev); resp.StatusCode != 404 {
 			t.Errorf("%s: %d, want 404: %s", bad, resp.StatusCode, out)
 		} else {
@@ -106,4 +106,70 @@ func TestTileAcceptMakesItStale(t *testing.T) {
 	if resp, _ := e.do("GET", path, nil, withToken(e.tokens[phusong.RoleOperator])); resp.StatusCode != 200 {
 		t.Errorf("operator: %d", resp.StatusCode)
 	}
+}
+
+// TestPackageTiles: a draft package's areas are in the reviewer's packages
+// tile and not in the operator's; publishing moves the tile's version and
+// puts the published areas in the operator's tile too.
+func TestPackageTiles(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acceptedAreas(t, e)
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	op := withToken(e.tokens[phusong.RoleOperator])
+	resp, out := e.do("POST", "/api/v1/packages", map[string]any{"rule": map[string]any{"mode": "province", "province": "12"}}, rev)
+	if resp.StatusCode != 201 {
+		t.Fatalf("drafts: %d %s", resp.StatusCode, out)
+	}
+	var c orb.Point
+	if err := e.pool.QueryRow(t.Context(), `SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM areas WHERE status = 'active' LIMIT 1`).Scan(&c[0], &c[1]); err != nil {
+		t.Fatal(err)
+	}
+	tl := maptile.At(c, 9)
+	path := fmt.Sprintf("/tiles/packages/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y)
+	features := func(body []byte) []*geojsonFeature {
+		t.Helper()
+		ls, err := mvt.Unmarshal(body)
+		if err != nil || len(ls) != 1 || ls[0].Name != "packages" {
+			t.Fatalf("tile: %v", err)
+		}
+		var out []*geojsonFeature
+		for _, f := range ls[0].Features {
+			out = append(out, &geojsonFeature{Status: f.Properties["status"], PackageID: f.Properties["package_id"]})
+		}
+		return out
+	}
+	resp, body := e.do("GET", path, nil, rev)
+	if resp.StatusCode != 200 {
+		t.Fatalf("reviewer's packages tile: %d %s\n%s", resp.StatusCode, body, e.logs.String())
+	}
+	fs := features(body)
+	if resp.StatusCode != 200 || len(fs) == 0 || fs[0].Status != "draft" {
+		t.Fatalf("reviewer's packages tile: %d %+v", resp.StatusCode, fs)
+	}
+	resp, body = e.do("GET", path, nil, op)
+	opTag := resp.Header.Get("ETag")
+	if resp.StatusCode != 200 || len(features(body)) != 0 {
+		t.Fatalf("operator sees drafts: %d", resp.StatusCode)
+	}
+	id := e.publishPackage(t)
+	resp, body = e.do("GET", path, nil, op, withHeader("If-None-Match", opTag))
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") == opTag {
+		t.Fatalf("after publishing: %d, ETag %q (was %q)", resp.StatusCode, resp.Header.Get("ETag"), opTag)
+	}
+	published := 0
+	for _, f := range features(body) {
+		if f.Status != "published" || int64(f.PackageID.(float64)) != id {
+			t.Errorf("operator sees %+v", f)
+		}
+		published++
+	}
+	if published == 0 {
+		t.Fatal("the published package is not in the operator's tile")
+	}
+}
+
+type geojsonFeature struct {
+	Status    any
+	PackageID any
 }

@@ -2,12 +2,13 @@
 # Installs what phusong needs from Debian's packages, only if missing.
 #   scripts/install-deps.sh run    PostgreSQL 15 + PostGIS 3 (to run the service)
 #   scripts/install-deps.sh test   the above + the real clients the tests use
-#                                  (GDAL, poppler, Chromium) and web/node_modules
+#                                  (GDAL, poppler, Chromium, LibreOffice Calc)
+#                                  and web/node_modules
 set -euo pipefail
 what=${1:-run}
 pkgs=(postgresql-15 postgresql-15-postgis-3)
 if [ "$what" = test ]; then
-  pkgs+=(gdal-bin poppler-utils unzip chromium)
+  pkgs+=(gdal-bin poppler-utils unzip chromium libreoffice-calc-nogui)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

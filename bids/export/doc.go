@@ -1,14 +1,18 @@
 // Package export writes the files of a bid package (gói thầu) that operators
 // download: areas.geojson, points.geojson, sites.geojson, package.kml,
-// areas.csv, points.csv, sites.csv, package.xlsx, manifest.json, and the ZIP
-// that holds them. It is pure: it takes a Package that bids has assembled and
-// returns bytes; it owns no tables and never touches the database.
+// areas.csv, points.csv, sites.csv, package.xlsx, summary.pdf, ocds.json,
+// manifest.json, and the ZIP that holds them (in that order). It is pure: it
+// takes a Package that bids has assembled and returns bytes; it owns no
+// tables and never touches the database.
 //
 // Every writer is deterministic: the same Package and publication time give
 // the same bytes, so a published version's files and ZIP keep their SHA-256.
 // That is why the ZIP is written in a fixed order with FileHeader.Modified set
-// to the publication time, why the workbook's dates are that time too, and why
-// the XLSX is re-packed (excelize writes its parts in map order).
+// to the publication time, why the workbook's and the PDF's dates are that
+// time too, why the XLSX is re-packed (excelize writes its parts in map
+// order) and why gofpdf's catalog sorting is on (pdf.go). XLSX and PDF bytes
+// also follow the library versions, so published bytes are stored and
+// served, never regenerated.
 //
 // Formats:
 //   - GeoJSON follows RFC 7946: coordinates are lon,lat in WGS 84 with at
@@ -27,10 +31,24 @@
 //   - XLSX has the sheets Tóm tắt (summary), Vùng (areas), Điểm (points) and
 //     Trạm (sites), Vietnamese headers in a frozen first row, VND as #,##0 and
 //     coordinates as 0.000000. Deadlines are written in Vietnam time (UTC+7).
+//   - summary.pdf is a printable A4 summary in Vietnamese (maroto v2 over
+//     gofpdf, Noto Sans embedded under the SIL OFL, fonts/OFL.txt): package,
+//     publication date and bid deadline in Vietnam time (dd/mm/yyyy HH:MM),
+//     ceiling price as "1.234.567.890 ₫", technical requirements, evaluation
+//     criteria, totals, change note, an overview map drawn here (overview.go:
+//     equirectangular, paletted PNG) and a table per area with its sites.
+//     Text is NFC, and characters the font lacks (≥ −) are substituted, as
+//     gofpdf would draw them as empty boxes. CreationDate and ModDate are the
+//     publication time.
+//   - ocds.json is the package as an Open Contracting Data Standard 1.1
+//     release with the lots and location extensions: one lot per area
+//     ("area-<id>"), each with one item (its sites, CPV 64200000) delivered
+//     in the area's GeoJSON geometry. The ocid is OCIDPrefix + package id; the
+//     release id adds the version. Its test validates it against the schema
+//     and the extensions (testdata/ocds).
 //   - manifest.json lists every other file with its size and SHA-256.
 //
-// Not here yet (issue 6): summary.pdf, ocds.json (OCDS 1.1 release), storage
-// of published files and downloads (bids, api).
+// Not here (issue 6): storage of published files and downloads (bids, api).
 //
 // Glossary:
 //   - gói thầu: bid package, the unit operators bid on.
@@ -39,4 +57,7 @@
 //   - thôn, bản: village; xã: commune.
 //   - trắng sóng: no signal from any operator; lõm sóng: signal, but no 4G.
 //   - trạm: a proposed tower site.
+//   - Cục Viễn thông: the telecommunications department, the buyer (bên mời
+//     thầu); Quỹ Dịch vụ viễn thông công ích Việt Nam (VTF): the fund that
+//     pays (nguồn vốn).
 package export

@@ -20,6 +20,11 @@ import (
 
 var published = time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
 
+// changeNote has every Vietnamese letter shape the PDF must keep: a
+// circumflex or breve with a tone mark above (ầ ấ ắ ề ố), a horn (ờ ữ ự),
+// a dot below under a breve (ặ) and Đ.
+const changeNote = "Đợt điều chỉnh: bổ sung bản Nậm Hầu, xã Tấn Bắc theo đặc điểm địa hình; cập nhật số hộ thực tế ở Bản Mơi; giữ nguyên thời hạn và giá trần."
+
 // sample has a hole, a clockwise outer ring (wrong), a counter-clockwise hole
 // (wrong), an unclosed ring, a village named like a formula and NFD text.
 func sample() export.Package {
@@ -27,9 +32,16 @@ func sample() export.Package {
 	holeCCW := orb.Ring{{104.02, 22.02}, {104.08, 22.02}, {104.08, 22.08}, {104.02, 22.08}}
 	second := orb.Ring{{104.3, 22.3}, {104.4, 22.3}, {104.4, 22.4}, {104.3, 22.3}}
 	return export.Package{
-		ID: 7, Version: 2, Name: "Gói thầu số 7 — Lào Cai", Province: "15",
+		ID: 7, Version: 2, Name: "Gói thầu số 7 — Lai Châu", Province: "12", ProvinceName: "Lai Châu",
 		Deadline: time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC), CeilingVND: 12_345_678_901,
 		Requirements: "Công nghệ 4G trở lên; RSRP ≥ −110 dBm ngoài trời tại thôn.",
+		Technology:   "4G", MinRSRPdBm: -110,
+		CoverageDeadline: time.Date(2027, 6, 29, 17, 0, 0, 0, time.UTC),
+		Criteria: []export.Criterion{
+			{NameVI: "Giá dự thầu", NameEN: "Bid price", Weight: 60},
+			{NameVI: "Năng lực kỹ thuật & tiến độ", NameEN: "Technical capacity & schedule", Weight: 40},
+		},
+		ChangeNote: changeNote,
 		Areas: []export.Area{
 			{
 				ID: 101, Version: 1,
@@ -222,7 +234,7 @@ func TestXLSX(t *testing.T) {
 	}
 	tests := []struct{ sheet, cell, want string }{
 		{"Tóm tắt", "A1", "Mục"},
-		{"Tóm tắt", "B4", "Gói thầu số 7 — Lào Cai"},
+		{"Tóm tắt", "B4", "Gói thầu số 7 — Lai Châu"},
 		{"Tóm tắt", "B6", "2026-12-31 17:00 (UTC+07:00)"},
 		{"Tóm tắt", "B7", "12,345,678,901"},
 		{"Vùng", "J1", "Chi phí ước tính (VND)"},
@@ -280,7 +292,8 @@ func TestZIPDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantOrder := []string{"areas.geojson", "points.geojson", "sites.geojson", "package.kml", "areas.csv", "points.csv", "sites.csv", "package.xlsx", "manifest.json"}
+	wantOrder := []string{"areas.geojson", "points.geojson", "sites.geojson", "package.kml", "areas.csv", "points.csv",
+		"sites.csv", "package.xlsx", "summary.pdf", "ocds.json", "manifest.json"}
 	if len(r.File) != len(wantOrder) {
 		t.Fatalf("got %d files, want %d", len(r.File), len(wantOrder))
 	}

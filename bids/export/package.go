@@ -87,6 +87,17 @@ type Point struct {
 	Signal     [survey.NumOperators]string // per operator, in phusong.Operators order
 }
 
+// The parties of every package, as summary.pdf and ocds.json name them.
+// Since the 2025 merger of ministries the telecommunications department
+// (Cục Viễn thông) sits in the Ministry of Science and Technology and runs the
+// public-utility telecommunication programme; the Fund (VTF) pays for it.
+const (
+	buyerID    = "cuc-vien-thong"
+	buyerName  = "Cục Viễn thông, Bộ Khoa học và Công nghệ"
+	funderID   = "vtf"
+	funderName = "Quỹ Dịch vụ viễn thông công ích Việt Nam (VTF)"
+)
+
 // operatorNames label the Signal columns, in survey.Operator order.
 var operatorNames = [survey.NumOperators]string{"Viettel", "VinaPhone", "MobiFone", "Vietnamobile"}
 

@@ -1,6 +1,8 @@
 package export_test
 
 import (
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,6 +94,180 @@ func TestUnzip(t *testing.T) {
 	for _, f := range files {
 		if !strings.Contains(string(out), "testing: "+f.Name) {
 			t.Errorf("unzip -t did not test %s\n%s", f.Name, out)
+		}
+	}
+}
+
+// pdfFile writes summary.pdf of the sample to a temporary folder.
+func pdfFile(t *testing.T) string {
+	t.Helper()
+	b, err := export.SummaryPDF(sample(), published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "summary.pdf")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestPDFText reads summary.pdf back with poppler's pdftotext, as a search
+// or an operator's copy and paste would: Vietnamese must come out exactly as
+// stored, NFC (the NFD "Bản Mơi" of the sample included), and every letter
+// shape of changeNote intact.
+func TestPDFToText(t *testing.T) {
+	pdftotext := tool(t, "pdftotext")
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", pdfFile(t), "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	// Lines wrap where the layout wraps them: compare with runs of white
+	// space as one space.
+	got := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{
+		"Gói thầu số 7 — Lai Châu", "Tỉnh: Lai Châu (12)", "Giá trần", "12.345.678.901 ₫",
+		"31/12/2026 17:00 (giờ Việt Nam, UTC+7)", "20/11/2026 10:00", changeNote,
+		"Thôn Nà Hẩu", "Bản Mơi", "RSRP >= -110 dBm", "Giá dự thầu", "60 %", "Năng lực kỹ thuật & tiến độ",
+		"Cục Viễn thông, Bộ Khoa học và Công nghệ", "Quỹ Dịch vụ viễn thông công ích Việt Nam (VTF)",
+		"Vùng 101 (phiên bản 1)", "3.200.000.000 ₫", "104,051235", "22,049877", "đồng bằng", "8,25",
+		"Bản đồ tổng quan", "30/06/2027", "Trang 1/", "Trang 2/",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("pdftotext output lacks %q\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "\uFFFD") || strings.Contains(got, "could not") {
+		t.Errorf("pdftotext output has a replacement character or a maroto error\n%s", got)
+	}
+}
+
+// TestPDFToPPM renders summary.pdf with poppler, as a printer driver would,
+// and keeps the pages under var/artifacts/pdf/ for people to look at.
+func TestPDFToPPM(t *testing.T) {
+	pdftoppm := tool(t, "pdftoppm")
+	artifacts, err := filepath.Abs(filepath.Join("..", "..", "var", "artifacts", "pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prefix := filepath.Join(artifacts, "summary")
+	// Pages of an earlier, longer PDF would be counted and shown otherwise.
+	stale, _ := filepath.Glob(prefix + "-*.png")
+	for _, f := range stale {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := exec.Command(pdftoppm, "-r", "100", "-png", pdfFile(t), prefix).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	// pdftoppm numbers pages with as many digits as the page count needs.
+	pages, err := filepath.Glob(prefix + "-*.png")
+	if err != nil || len(pages) < 2 {
+		t.Fatalf("got pages %v (%v), want at least 2", pages, err)
+	}
+	for _, page := range pages {
+		f, err := os.Open(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		// A4 at 100 dpi is 826.8 × 1169.3 pixels; pdftoppm rounds up.
+		if b := img.Bounds(); b.Dx() < 826 || b.Dx() > 828 || b.Dy() < 1169 || b.Dy() > 1171 {
+			t.Errorf("%s: got %v, want A4 at 100 dpi", page, b)
+		}
+		if ink := inked(img); ink < 0.01 {
+			t.Errorf("%s: only %.4f of the page is inked", page, ink)
+		}
+	}
+	t.Logf("pages in %s", artifacts)
+}
+
+// inked is the share of pixels of img that are not near white.
+func inked(img image.Image) float64 {
+	b := img.Bounds()
+	n := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(b.Dx()*b.Dy())
+}
+
+// TestPDFFontsAndImages checks with poppler that every font is embedded (no
+// standard font a viewer would substitute: a maroto error message would be
+// written in Arial) and that the overview map is in the PDF at full size.
+func TestPDFFontsAndImages(t *testing.T) {
+	pdffonts, pdfimages := tool(t, "pdffonts"), tool(t, "pdfimages")
+	path := pdfFile(t)
+	out, err := exec.Command(pdffonts, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdffonts: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("pdffonts lists no font\n%s", out)
+	}
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		// name type encoding emb sub uni object ID: emb is the 5th field
+		// from the end. gofpdf names the font after the family maroto
+		// registered (utf8noto-sans, utf8noto-sansB).
+		if len(f) < 7 || f[len(f)-5] != "yes" || !strings.Contains(f[0], "noto-sans") {
+			t.Errorf("font not embedded Noto Sans: %s", l)
+		}
+	}
+	out, err = exec.Command(pdfimages, "-list", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v\n%s", err, out)
+	}
+	lines = strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d images, want 1\n%s", len(lines)-2, out)
+	}
+	if f := strings.Fields(lines[2]); len(f) < 5 || f[3] != "1440" {
+		t.Errorf("got image %q, want the 1440-pixel-wide map", lines[2])
+	}
+}
+
+// TestLibreOffice converts package.xlsx to CSV with LibreOffice Calc
+// (headless), as an operator's office suite opens it: the summary sheet
+// comes out with the package name and the Vietnamese labels intact.
+func TestLibreOffice(t *testing.T) {
+	soffice := tool(t, "soffice")
+	b, err := export.XLSX(sample(), published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "package.xlsx")
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A private profile: parallel runs must not share LibreOffice's lock.
+	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "package.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{sample().Name, "Lai Châu"} {
+		if !strings.Contains(string(csv), want) {
+			t.Errorf("LibreOffice's CSV of the summary sheet lacks %q:\n%s", want, csv)
 		}
 	}
 }

@@ -9,13 +9,16 @@ import (
 	"os"
 	"path"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/intake"
 	"github.com/phusong/phusong/geo/survey"
 )
@@ -81,6 +84,9 @@ func loadDemo(ctx context.Context, pool *pgxpool.Pool, force bool) ([]demoAccoun
 	if err := loadDemoSurveys(ctx, pool, st); err != nil {
 		return nil, err
 	}
+	if err := loadDemoPackages(ctx, pool, st); err != nil {
+		return nil, err
+	}
 	return demoAccounts, nil
 }
 
@@ -132,6 +138,54 @@ func loadDemoSurveys(ctx context.Context, pool *pgxpool.Pool, st *auth.Store) er
 				return fmt.Errorf("demo: accept: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// loadDemoPackages groups Lai Châu's accepted villages into areas and
+// builds packages of about 6 sites each, publishing the first, so an
+// operator account has something to download. Once only: nothing happens
+// when any package exists.
+func loadDemoPackages(ctx context.Context, pool *pgxpool.Pool, st *auth.Store) error {
+	rev, err := st.UserByName(ctx, "reviewer")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	actx := phusong.WithActor(ctx, rev.Actor())
+	bs := bids.NewStore(pool)
+	if ps, err := bs.List(actx, bids.ListFilter{}); err != nil || len(ps) > 0 {
+		return err
+	}
+	ac, err := area.DefaultConfig()
+	if err != nil {
+		return err
+	}
+	as := area.NewStore(pool)
+	job, err := as.StartJob(actx, "12", ac)
+	if err != nil {
+		return fmt.Errorf("demo: areas: %w", err)
+	}
+	if _, err := as.RunJob(actx, job, ac, nil); err != nil {
+		return fmt.Errorf("demo: areas: %w", err)
+	}
+	_, sums, err := bs.CreateDrafts(actx, bids.Rule{Province: "12", Mode: "cap", CapKind: "sites", Cap: 6}, 0)
+	if err != nil || len(sums) == 0 {
+		return fmt.Errorf("demo: packages: %w", err)
+	}
+	first := sums[len(sums)-1]
+	d, err := bs.Get(actx, first.ID)
+	if err != nil {
+		return fmt.Errorf("demo: packages: %w", err)
+	}
+	deadline := time.Now().AddDate(0, 1, 0).UTC().Truncate(24 * time.Hour).Add(10 * time.Hour) // 17:00 in Vietnam
+	coverage := deadline.AddDate(1, 0, 0)
+	requirements := "Trạm 4G (LTE) trở lên; nguồn dự phòng tối thiểu 8 giờ; truyền dẫn viba hoặc vệ tinh nơi chưa có cáp quang."
+	ceiling := d.ProposedCeilingVND
+	if _, err := bs.Update(actx, first.ID, bids.Patch{Deadline: &deadline, CoverageDeadline: &coverage, CeilingVND: &ceiling, Requirements: &requirements}); err != nil {
+		return fmt.Errorf("demo: packages: %w", err)
+	}
+	if _, err := bs.Publish(actx, first.ID, ""); err != nil {
+		return fmt.Errorf("demo: publish: %w", err)
 	}
 	return nil
 }

@@ -50,6 +50,6 @@ func rootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	cfg.bindCommon(root)
-	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), demoCmd(cfg), userCmd(cfg), validateCmd(cfg), importCmd(cfg), areasCmd(cfg), dbCmd(cfg), healthcheckCmd(cfg))
+	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), demoCmd(cfg), userCmd(cfg), validateCmd(cfg), importCmd(cfg), areasCmd(cfg), packagesCmd(cfg), dbCmd(cfg), healthcheckCmd(cfg))
 	return root
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
@@ -90,6 +91,7 @@ func serve(ctx context.Context, cfg *Config) error {
 		Auth:            auth.NewStore(db.Pool),
 		Survey:          survey.NewStore(db.Pool),
 		Areas:           area.NewStore(db.Pool),
+		Bids:            bids.NewStore(db.Pool),
 		MaxRows:         cfg.MaxRows,
 		Admin:           ref,
 		Log:             log,

@@ -21,6 +21,15 @@ import (
 // tests compare with ST_ClusterDBSCAN. It fails for an invalid
 // configuration, the errors of Group and site.Plan, and when ctx is done.
 func Build(ctx context.Context, pts []survey.Point, cfg Config) (*Grouping, []Area, error) {
+	return build(ctx, pts, cfg, nil)
+}
+
+// build is Build with more places of the existing network: outside holds,
+// per province code, lõm sóng points of the province that are not in pts,
+// in metres in its Projection. Regrouping only some groups of a province (store_regroup.go)
+// passes the ones near them, so that their sites' backhaul is what Build
+// on the whole province gives.
+func build(ctx context.Context, pts []survey.Point, cfg Config, outside map[string][]xy) (*Grouping, []Area, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -28,7 +37,7 @@ func Build(ctx context.Context, pts []survey.Point, cfg Config) (*Grouping, []Ar
 	if err != nil {
 		return nil, nil, err
 	}
-	networks := g.networks(pts, cfg.Site.Costs.MicrowaveReach)
+	networks := g.networks(pts, cfg.Site.Costs.MicrowaveReach, outside)
 
 	order := make([]int, len(g.Clusters))
 	for i := range order {
@@ -58,15 +67,21 @@ func Build(ctx context.Context, pts []survey.Point, cfg Config) (*Grouping, []Ar
 	return g, out, nil
 }
 
-// networks returns, per province, its lõm sóng points: places an existing
-// network reaches, for the backhaul choice.
-func (g *Grouping) networks(pts []survey.Point, cell float64) map[string]*site.Network {
+// networks returns, per province, its lõm sóng points and the outside
+// ones: places an existing network reaches, for the backhaul choice.
+func (g *Grouping) networks(pts []survey.Point, cell float64, outside map[string][]xy) map[string]*site.Network {
 	xs, ys := map[string][]float64{}, map[string][]float64{}
 	for i := range pts {
 		if g.records[i].flags&fLomSong != 0 {
 			p := pts[i].ProvinceCode
 			xs[p] = append(xs[p], g.X[i])
 			ys[p] = append(ys[p], g.Y[i])
+		}
+	}
+	for p, places := range outside {
+		for _, q := range places {
+			xs[p] = append(xs[p], q.x)
+			ys[p] = append(ys[p], q.y)
 		}
 	}
 	out := make(map[string]*site.Network, len(xs))

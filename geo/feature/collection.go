@@ -9,14 +9,17 @@ type Collection struct {
 	Geometry               string   // GeoJSON geometry type
 	Properties             []string // every property of a feature, in order
 
-	table    string   // FROM
-	order    string   // ORDER BY: stable, so offset paging is
-	idExpr   string   // the feature id, as SQL; text or bigint
-	idInt    bool     // the id is a number
-	geom     string   // geometry column
-	point    bool     // geometry is a point: written from ST_X, ST_Y
-	province string   // the column scoping rows to a province; "" for public
-	columns  []column // properties, as SQL
+	table    string // FROM
+	order    string // ORDER BY: stable, so offset paging is
+	idExpr   string // the feature id, as SQL; text or bigint
+	idInt    bool   // the id is a number
+	geom     string // geometry column
+	point    bool   // geometry is a point: written from ST_X, ST_Y
+	province string // the column scoping rows to a province; "" for public
+	// published: the rows are published to operators too (bid packages);
+	// without it operators see nothing of a scoped collection.
+	published bool
+	columns   []column // properties, as SQL
 }
 
 // Filter is a property that can be given as a query parameter.
@@ -86,6 +89,33 @@ var Collections = []Collection{
 		columns: []column{
 			{"area_id", "area_id", 'i'}, {"n", "n", 'i'}, {"province", "province_code", 's'}, {"households", "households", 'i'},
 			{"points", "points", 'i'}, {"terrain", "terrain", 's'}, {"cost_vnd", "cost_vnd", 'i'},
+		},
+	},
+	{
+		ID: "packages", Title: "Gói thầu / Bid packages",
+		Description: "The areas of every published bid package, as its latest published version holds them (one feature per package area; ids are package_id-area_id). Withdrawn packages stay, with status withdrawn.",
+		Geometry:    "MultiPolygon",
+		Filters: []Filter{
+			{Name: "province", column: "province_code"},
+			{Name: "package_id", column: "package_id", Int: true},
+			{Name: "status", column: "status", Enum: []string{"published", "withdrawn"}},
+		},
+		// Reads the tables of bids (migrations/00009_packages.sql): the
+		// latest published version of each package, never a working copy.
+		table: `(SELECT p.id AS package_id, pv.version, pv.name, p.status, p.province_code, pva.area_id, pva.area_version,
+		               pva.position, cardinality(v.point_ids) AS points, v.households, jsonb_array_length(v.sites) AS sites,
+		               v.cost_vnd, (pv.snapshot->>'deadline') AS deadline, pv.published_at, v.geom
+		        FROM packages p
+		        JOIN package_versions pv ON pv.package_id = p.id AND pv.version = p.published_version
+		        JOIN package_version_areas pva ON pva.package_id = pv.package_id AND pva.version = pv.version
+		        JOIN area_versions v ON v.area_id = pva.area_id AND v.version = pva.area_version) AS published_packages`,
+		order: "package_id, position, area_id", idExpr: "package_id::text || '-' || area_id", geom: "geom",
+		province: "province_code", published: true,
+		columns: []column{
+			{"package_id", "package_id", 'i'}, {"version", "version", 'i'}, {"name", "name", 's'}, {"status", "status", 's'},
+			{"province", "province_code", 's'}, {"area_id", "area_id", 'i'}, {"area_version", "area_version", 'i'},
+			{"points", "points", 'i'}, {"households", "households", 'i'}, {"sites", "sites", 'i'}, {"cost_vnd", "cost_vnd", 'i'},
+			{"deadline", "coalesce(deadline, '')", 's'}, {"published_at", "published_at", 't'},
 		},
 	},
 	{

@@ -74,8 +74,10 @@ func where(ctx context.Context, c *Collection) ([]string, []any, error) {
 		return []string{"true"}, nil, nil
 	case a.Role == phusong.RoleProvince && a.ProvinceCode != "":
 		return []string{c.province + " = $1"}, []any{a.ProvinceCode}, nil
+	case a.Role == phusong.RoleOperator && c.published:
+		return []string{"true"}, nil, nil
 	}
-	// Operators: nothing is published to them yet.
+	// Operators see only what is published to them.
 	return []string{"false"}, nil, nil
 }
 

@@ -12,6 +12,9 @@
 //	areas     id, province, score, households, sites, points, status, cost_vnd
 //	          (active areas, MultiPolygons clipped to the tile)
 //	sites     area_id, n, households, terrain
+//	packages  package_id, status (draft | published | withdrawn), name, version
+//	          (0: a draft's working copy), area_id, province, households, sites —
+//	          one MultiPolygon per area of a package
 //	provinces code, name (public reference data)
 //	communes  code, name, province; empty below z 8 (public reference data)
 //
@@ -19,8 +22,9 @@
 //
 // The scope comes from the actor in the context: reviewers and admins see
 // every province, a province officer only their own (survey points and
-// areas are unpublished), operators none of points, areas and sites (until
-// bid packages publish some), anonymous callers only provinces and
+// areas are unpublished), operators none of points, areas and sites but
+// every published package (their latest version; drafts are for reviewers
+// and the province), anonymous callers only provinces and
 // communes (ErrAnonymous otherwise). The query itself carries the province,
 // so a handler that forgot a check cannot leak another province's rows.
 //
@@ -59,5 +63,5 @@
 // Tables read, owned elsewhere: survey_points (geo/survey), areas and
 // area_sites (geo/area).
 //
-// What it does not do: packages (bids, later), styling, raster tiles.
+// What it does not do: styling, raster tiles.
 package tile

@@ -26,10 +26,11 @@ const (
 	LayerSites     = "sites"
 	LayerProvinces = "provinces"
 	LayerCommunes  = "communes"
+	LayerPackages  = "packages"
 )
 
 // Layers lists every layer, in the order documents list them.
-var Layers = []string{LayerPoints, LayerAreas, LayerSites, LayerProvinces, LayerCommunes}
+var Layers = []string{LayerPoints, LayerAreas, LayerSites, LayerPackages, LayerProvinces, LayerCommunes}
 
 // Public reports whether a layer is public reference data (no login).
 func Public(layer string) bool { return layer == LayerProvinces || layer == LayerCommunes }
@@ -140,7 +141,10 @@ func scopeOf(ctx context.Context, layer string) (scope, error) {
 	case a.Role == phusong.RoleProvince && a.ProvinceCode != "":
 		return scope{key: "p" + a.ProvinceCode, province: a.ProvinceCode}, nil
 	}
-	// Operators see published packages only; there are none yet.
+	// Operators see published packages only: every province's, nothing else.
+	if a.Role == phusong.RoleOperator && layer == LayerPackages {
+		return scope{key: "published"}, nil
+	}
 	return scope{key: "none"}, nil
 }
 
@@ -149,7 +153,7 @@ func scopeOf(ctx context.Context, layer string) (scope, error) {
 func (s *Store) provincesIn(sc scope, b orb.Bound) []string {
 	var out []string
 	for _, pb := range s.bounds {
-		if (sc.key == "all" || pb.code == sc.province) && pb.bound.Intersects(b) {
+		if (sc.key == "all" || sc.key == "published" || pb.code == sc.province) && pb.bound.Intersects(b) {
 			out = append(out, pb.code)
 		}
 	}
@@ -179,8 +183,11 @@ func (s *Store) Tile(ctx context.Context, r Request) (Tile, error) {
 	case sc.key != "none":
 		provinces = s.provincesIn(sc, t.Bound())
 		vl := versionAreas
-		if r.Layer == LayerPoints {
+		switch r.Layer {
+		case LayerPoints:
 			vl = versionPoints
+		case LayerPackages:
+			vl = versionPackages
 		}
 		version = s.versions.Max(vl, provinces)
 	}
@@ -209,6 +216,8 @@ func (s *Store) Tile(ctx context.Context, r Request) (Tile, error) {
 		b, err = s.sites(ctx, t, sc)
 	case r.Layer == LayerAreas:
 		b, err = s.areas(ctx, t, sc)
+	case r.Layer == LayerPackages:
+		b, err = s.packages(ctx, t, sc)
 	case r.Layer == LayerProvinces:
 		b, err = s.provinces(t)
 	case r.Layer == LayerCommunes:
@@ -411,6 +420,60 @@ func (s *Store) areas(ctx context.Context, t maptile.Tile, sc scope) ([]byte, er
 		return nil, fmt.Errorf("tile: areas %v: %w", t, err)
 	}
 	return polygonLayer(LayerAreas, t, fs)
+}
+
+// packages reads the areas of bid packages meeting a tile: every package's
+// latest published version for everyone in scope, and for reviewers and
+// province officers also the working copies of drafts (status draft,
+// version 0). Reads the tables of bids (migrations/00009_packages.sql).
+func (s *Store) packages(ctx context.Context, t maptile.Tile, sc scope) ([]byte, error) {
+	args := envelope(t)
+	cond := ""
+	if sc.province != "" {
+		args = append(args, sc.province)
+		cond = " AND p.province_code = $" + strconv.Itoa(len(args))
+	}
+	drafts := ""
+	if sc.key != "published" {
+		drafts = `
+		UNION ALL
+		SELECT p.id, p.status, p.name, 0, pa.area_id, p.province_code, v.households, jsonb_array_length(v.sites), ST_AsBinary(v.geom)
+		FROM packages p
+		JOIN package_areas pa ON pa.package_id = p.id
+		JOIN area_versions v ON v.area_id = pa.area_id AND v.version = pa.area_version
+		WHERE p.published_version IS NULL AND v.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)` + cond
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT p.id, p.status, pv.name, pv.version, pva.area_id, p.province_code, v.households, jsonb_array_length(v.sites), ST_AsBinary(v.geom)
+		FROM packages p
+		JOIN package_versions pv ON pv.package_id = p.id AND pv.version = p.published_version
+		JOIN package_version_areas pva ON pva.package_id = pv.package_id AND pva.version = pv.version
+		JOIN area_versions v ON v.area_id = pva.area_id AND v.version = pva.area_version
+		WHERE v.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`+cond+drafts, args...)
+	if err != nil {
+		return nil, fmt.Errorf("tile: packages %v: %w", t, err)
+	}
+	var fs []*geojson.Feature
+	var (
+		id, version, areaID, households, sites int64
+		status, name, province                 string
+		raw                                    []byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &status, &name, &version, &areaID, &province, &households, &sites, &raw}, func() error {
+		g, err := wkb.Unmarshal(raw)
+		if err != nil {
+			return fmt.Errorf("package %d area %d: %w (%d bytes: %x)", id, areaID, err, len(raw), raw[:min(len(raw), 16)])
+		}
+		f := geojson.NewFeature(g)
+		f.Properties = geojson.Properties{"package_id": id, "status": status, "name": name, "version": version,
+			"area_id": areaID, "province": province, "households": households, "sites": sites}
+		fs = append(fs, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tile: packages %v: %w", t, err)
+	}
+	return polygonLayer(LayerPackages, t, fs)
 }
 
 // provinces draws the province boundaries from the built-in reference data.

@@ -219,7 +219,7 @@ func TestScopes(t *testing.T) {
 	if low := decode(t, get(t, s, context.Background(), tile.LayerCommunes, maptile.At(f.centre["12"], 7)).Raw, tile.LayerCommunes); len(low[0].Features) != 0 {
 		t.Errorf("communes at z7: %d features, want none", len(low[0].Features))
 	}
-	if _, err := s.Tile(reviewer, tile.Request{Layer: "packages", Z: 1}); !errors.Is(err, tile.ErrBadTile) {
+	if _, err := s.Tile(reviewer, tile.Request{Layer: "bids", Z: 1}); !errors.Is(err, tile.ErrBadTile) {
 		t.Errorf("unknown layer: %v", err)
 	}
 	if _, err := s.Tile(reviewer, tile.Request{Layer: tile.LayerPoints, Z: 3, X: 8}); !errors.Is(err, tile.ErrBadTile) {

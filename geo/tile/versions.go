@@ -15,6 +15,9 @@ import (
 const (
 	versionPoints = "points"
 	versionAreas  = "areas"
+	// versionPackages moves with every package.* audit row
+	// (migrations/00013_tile_packages.sql).
+	versionPackages = "packages"
 )
 
 // Versions holds the data versions of tile_versions in memory, so that a
