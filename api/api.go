@@ -212,6 +212,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Progress == nil {
 		d.Progress = progress.NewStore(d.Pool)
+		if d.Bids != nil {
+			d.Progress.Packages = d.Bids.Coverage
+		}
 	}
 	h := &handler{d: d, ogc: ogc.New(d.Features, vietnamExtent(d.Admin))}
 	// The OpenAPI document is converted to JSON once, here; a test keeps

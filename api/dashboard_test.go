@@ -227,3 +227,50 @@ func TestOpenAPIMapRoutes(t *testing.T) {
 		c.check(call)
 	}
 }
+
+// TestDashboardCountsPackages: publishing a package of every area of Lai
+// Châu counts it, covers all its accepted households (none left without
+// coverage, share 0) and adds the coverage term to the score.
+func TestDashboardCountsPackages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acceptedAreas(t, e)
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	type row struct {
+		Code                string   `json:"code"`
+		PointsAccepted      int      `json:"points_accepted"`
+		HouseholdsAccepted  int      `json:"households_accepted"`
+		HouseholdsUncovered int      `json:"households_uncovered"`
+		PackagesPublished   int      `json:"packages_published"`
+		ShareWithoutSignal  *float64 `json:"share_without_signal"`
+		Score               float64  `json:"score"`
+	}
+	lc := func() (row, bool) {
+		var d struct {
+			Provinces     []row `json:"provinces"`
+			PackagesKnown bool  `json:"packages_known"`
+		}
+		_, out := e.do("GET", "/api/v1/dashboard", nil, rev)
+		json.Unmarshal(out, &d)
+		for _, p := range d.Provinces {
+			if p.Code == "12" {
+				return p, d.PackagesKnown
+			}
+		}
+		t.Fatalf("no Lai Châu: %s", out)
+		return row{}, false
+	}
+	before, known := lc()
+	if !known || before.PackagesPublished != 0 || before.HouseholdsUncovered != before.HouseholdsAccepted || before.Score != 50 {
+		t.Fatalf("before publication: %+v (packages known: %v), want 0 packages, every accepted household uncovered, score 50", before, known)
+	}
+	// Every area of the province in one package (no eligibility checks).
+	if resp, out := e.do("POST", "/api/v1/packages", map[string]any{"rule": map[string]any{"mode": "province", "province": "12"}}, rev); resp.StatusCode != 201 {
+		t.Fatalf("drafts: %d %s", resp.StatusCode, out)
+	}
+	e.publishPackage(t)
+	after, _ := lc()
+	if after.PackagesPublished != 1 || after.HouseholdsUncovered != 0 || after.ShareWithoutSignal == nil || *after.ShareWithoutSignal != 0 || after.Score != 100 {
+		t.Fatalf("after publication: %+v, want 1 package, no household uncovered, share 0, score 100", after)
+	}
+}

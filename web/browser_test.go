@@ -19,6 +19,7 @@ import (
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
+	"github.com/phusong/phusong/bids"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
@@ -128,7 +129,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	var logs syncBuffer
-	deps := api.Deps{Pool: pool, Auth: users, Survey: survey.NewStore(pool), Areas: area.NewStore(pool), Admin: ref,
+	deps := api.Deps{Pool: pool, Auth: users, Survey: survey.NewStore(pool), Areas: area.NewStore(pool), Bids: bids.NewStore(pool), Admin: ref,
 		Log: slog.New(slog.NewJSONHandler(&logs, nil)), BodyLimit: 8 << 20,
 		// As served: the cookie is Secure, which Chromium accepts from a
 		// loopback address over plain HTTP.

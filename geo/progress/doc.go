@@ -33,10 +33,13 @@
 //
 // # Packages
 //
-// Bid packages live in a table that geo does not own (bids, migration
-// 00009). Until the wiring gives Store a PackageCounter, every province has
-// 0 packages and 0 covered households, so the coverage term of the score is
-// 0 and the share without signal is accepted / submitted.
+// Bid packages live in tables geo does not own (bids, migration 00009), and
+// geo does not import bids: the API gives Store a PackageCounter
+// (bids.Store.Coverage) counting each province's published packages and
+// the accepted points and households their latest published versions
+// cover. Without one, every province has 0 packages and 0 covered
+// households, the coverage term of the score is 0 and the share without
+// signal is accepted / submitted.
 //
 // Glossary: thôn lõm sóng — village with weak signal (no 4G); thôn trắng
 // sóng — village with no signal at all; gói thầu — bid package.

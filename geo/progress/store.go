@@ -9,15 +9,14 @@ import (
 )
 
 // PackageCounter tells, per province code, what published bid packages
-// cover. The bids package will provide it once its table exists.
+// cover (bids.Store.Coverage).
 type PackageCounter func(ctx context.Context) (map[string]Covered, error)
 
 // Store reads the dashboard figures.
 type Store struct {
 	pool *pgxpool.Pool
-	// Packages counts published packages; nil means none exist yet.
-	// TODO(packages): set it in cmd/phusong (and the API tests) to the bids
-	// store's published-package counts when migration 00009 lands.
+	// Packages counts what published packages cover (bids.Store.Coverage,
+	// set by the API's wiring: geo does not import bids); nil counts none.
 	Packages PackageCounter
 }
 

@@ -8,7 +8,8 @@
 // Shift+drag a box, or "select" in the detail panel) or a whole
 // submission, and accept or return them with a comment. Province officers
 // see their province (the server filters the tiles) and a checklist of
-// what to fix; operators see the boundaries and the published packages.
+// what to fix; operators see the boundaries and the published bid
+// packages, and download their files from the package's panel.
 import {
   Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, LngLatBounds, setWorkerUrl, prewarm,
 } from 'maplibre-gl';
@@ -34,6 +35,7 @@ const C = {
   trang: '#c62828', lom: '#e67700', accepted: '#0b5394', pending: '#1b1b1b', returned: '#8a8a8a',
   cluster: '#0b5394', clusterPending: '#b07d00', site: '#5e35b1', select: '#f1c232',
   land: '#f4f1ea', sea: '#d7e6f0', province: '#5b6b7a', commune: '#b9c2cb',
+  published: '#1e6b30', draft: '#6a1b9a', withdrawn: '#8a8a8a',
 };
 
 addStrings({
@@ -63,6 +65,7 @@ addStrings({
     decidedPoints: (n, s) => 'Đã ' + (s === 'accepted' ? 'chấp nhận ' : 'trả lại ') + n + ' thôn.',
     decidedSub: (s) => 'Lượt nộp số ' + s.id + ': ' + (s.status === 'accepted' ? 'đã chấp nhận' : 'đã trả lại') + '.',
     close: 'Đóng', detailEmpty: 'Nhấp vào một thôn hoặc một vùng trên bản đồ (hay chọn trong danh sách bên dưới) để xem chi tiết.',
+    detailEmptyOperator: 'Nhấp vào một gói thầu trên bản đồ hoặc trong danh sách để xem và tải hồ sơ.',
     village: 'Thôn', commune: 'Xã, phường', province: 'Tỉnh', households: 'Số hộ', population: 'Số dân', categoryL: 'Loại',
     statusL: 'Trạng thái', gridPower: 'Điện lưới', terrain: 'Địa hình', road: 'Đường vào', facilities: 'Cơ sở', surveyed: 'Khảo sát',
     submitter: 'Người nộp', submission: 'Lượt nộp', comment2: 'Nhận xét thẩm định', coords: 'Toạ độ (WGS 84)', notes: 'Ghi chú',
@@ -91,7 +94,13 @@ addStrings({
     ckPoint: (p) => p.village_name + ': “' + p.review_comment + '”', showOnMap: (v) => 'Xem ' + v + ' trên bản đồ',
     mPackagesTitle: 'Gói thầu đã công bố',
     packagesEmpty: 'Chưa có gói thầu nào được công bố. Khi Cục Viễn thông công bố, các gói thầu hiện ở đây và trên bản đồ, mỗi gói kèm liên kết tải hồ sơ (GeoJSON, KML, Excel).',
-    download: 'Tải về',
+    download: 'Tải về', lgPackage: 'Gói thầu (xanh: đã công bố, tím: bản nháp)',
+    showPackage: (p) => 'Xem và tải hồ sơ: ' + p.name,
+    packageMeta: (p) => provinceName(p.province_code) + (p.deadline ? ' · hạn nộp ' + day(p.deadline) : '') + ' · ' + num(p.totals.households) + ' hộ',
+    pkgStatus: { draft: 'Bản nháp', published: 'Đã công bố', withdrawn: 'Đã rút' },
+    pkgVersion: 'Phiên bản', deadline: 'Hạn nộp hồ sơ', ceiling: 'Giá trần', areasL: 'Số vùng', technology: 'Công nghệ',
+    filesTitle: 'Hồ sơ tải về', zipNote: 'Tệp ZIP chứa tất cả; mã SHA-256 để kiểm tra tệp tải về:', noFiles: 'Chưa công bố: chưa có tệp nào.',
+    withdrawnWhy: 'Lý do rút',
   },
   en: {
     mapTitle: 'Review map', mapLabel: 'Map of villages without usable signal, dead-zone areas and proposed sites. Arrow keys pan, + and − zoom.',
@@ -119,6 +128,7 @@ addStrings({
     decidedPoints: (n, s) => (s === 'accepted' ? 'Accepted ' : 'Returned ') + n + (n === 1 ? ' village.' : ' villages.'),
     decidedSub: (s) => 'Submission ' + s.id + ': ' + (s.status === 'accepted' ? 'accepted' : 'returned') + '.',
     close: 'Close', detailEmpty: 'Click a village or an area on the map (or pick one in the list below) to see its details.',
+    detailEmptyOperator: 'Click a bid package on the map or in the list to see it and download its files.',
     village: 'Village', commune: 'Commune', province: 'Province', households: 'Households', population: 'Population', categoryL: 'Category',
     statusL: 'Status', gridPower: 'Grid power', terrain: 'Terrain', road: 'Road access', facilities: 'Facilities', surveyed: 'Surveyed',
     submitter: 'Submitted by', submission: 'Submission', comment2: "Reviewer's comment", coords: 'Coordinates (WGS 84)', notes: 'Notes',
@@ -147,7 +157,13 @@ addStrings({
     ckPoint: (p) => p.village_name + ': “' + p.review_comment + '”', showOnMap: (v) => 'Show ' + v + ' on the map',
     mPackagesTitle: 'Published bid packages',
     packagesEmpty: 'No bid package is published yet. Once the Telecommunications Department publishes them, they appear here and on the map, each with a link to download its files (GeoJSON, KML, Excel).',
-    download: 'Download',
+    download: 'Download', lgPackage: 'Bid package (green: published, purple: draft)',
+    showPackage: (p) => 'Show and download: ' + p.name,
+    packageMeta: (p) => provinceName(p.province_code) + (p.deadline ? ' · bids due ' + day(p.deadline) : '') + ' · ' + num(p.totals.households) + ' households',
+    pkgStatus: { draft: 'Draft', published: 'Published', withdrawn: 'Withdrawn' },
+    pkgVersion: 'Version', deadline: 'Bids due', ceiling: 'Ceiling price', areasL: 'Areas', technology: 'Technology',
+    filesTitle: 'Files to download', zipNote: 'The ZIP holds them all; SHA-256 to check what you downloaded:', noFiles: 'Not published: no files yet.',
+    withdrawnWhy: 'Withdrawn because',
   },
 });
 
@@ -195,6 +211,15 @@ function style() {
     { id: 'provinces-line', type: 'line', source: 'provinces', 'source-layer': 'provinces', paint: { 'line-color': C.province, 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.6, 10, 2] } },
     { id: 'province-focus', type: 'line', source: 'provinces', 'source-layer': 'provinces', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': C.accepted, 'line-width': 3 } },
   );
+  // Bid packages: published ones for everyone, drafts for reviewers and
+  // the province (the server decides). Drawn over the areas they hold.
+  sources.packages = { type: 'vector', tiles: [tileURL('packages')], minzoom: 0, maxzoom: 14 };
+  const pkgColor = ['match', ['get', 'status'], 'published', C.published, 'withdrawn', C.withdrawn, C.draft];
+  const packageLayers = [
+    { id: 'packages-fill', type: 'fill', source: 'packages', 'source-layer': 'packages', paint: { 'fill-color': pkgColor, 'fill-opacity': 0.18 } },
+    { id: 'packages-line', type: 'line', source: 'packages', 'source-layer': 'packages', paint: { 'line-color': pkgColor, 'line-width': 2.5, 'line-dasharray': ['case', ['==', ['get', 'status'], 'published'], ['literal', [1, 0]], ['literal', [2, 1.5]]] } },
+  ];
+  if (!hasSurveyLayers()) layers.push(...packageLayers);
   if (hasSurveyLayers()) {
     Object.assign(sources, {
       areas: { type: 'vector', tiles: [tileURL('areas')], minzoom: 0, maxzoom: 14 },
@@ -206,6 +231,7 @@ function style() {
       { id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': 'areas',
         paint: { 'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'score'], 0], 0, '#fee8c8', 50, '#fdbb84', 100, '#d7301f'], 'fill-opacity': 0.5 } },
       { id: 'areas-line', type: 'line', source: 'areas', 'source-layer': 'areas', paint: { 'line-color': '#b30000', 'line-width': 1 } },
+      ...packageLayers,
       { id: 'sites', type: 'circle', source: 'sites', 'source-layer': 'sites', minzoom: 7,
         paint: { 'circle-radius': 7, 'circle-color': '#fff', 'circle-stroke-color': C.site, 'circle-stroke-width': 3 } },
       { id: 'points-cluster', type: 'circle', source: 'points', 'source-layer': 'points', maxzoom: POINT_ZOOM, filter: ['==', ['get', 'cluster'], 1],
@@ -320,6 +346,7 @@ function build(section) {
       el('li', null, el('span', { class: 'sw dot big', style: 'background:' + C.cluster }), el('span', { 'data-i18n': 'lgCluster' }, t('lgCluster'))),
       el('li', null, el('span', { class: 'sw area' }), el('span', { 'data-i18n': 'lgArea' }, t('lgArea'))),
       el('li', null, el('span', { class: 'sw dot ring', style: 'border-color:' + C.site }), el('span', { 'data-i18n': 'lgSite' }, t('lgSite'))),
+      el('li', null, el('span', { class: 'sw pkg' }), el('span', { 'data-i18n': 'lgPackage' }, t('lgPackage'))),
       el('li', null, el('span', { class: 'sw dot ring', style: 'border-color:' + C.select }), el('span', { 'data-i18n': 'lgSelected' }, t('lgSelected')))));
   const side = el('div', { class: 'map-side' },
     hasSurveyLayers() ? filters : null,
@@ -336,7 +363,7 @@ function build(section) {
   const detail = el('div', { class: 'map-detail' },
     el('section', { id: 'decision', class: 'panel', 'aria-labelledby': 'decision-title', hidden: !isReviewer() },
       el('h3', { id: 'decision-title', 'data-i18n': 'selTitle' }, t('selTitle')), el('div', { class: 'body' })),
-    el('section', { id: 'detail', class: 'panel', 'aria-live': 'polite', tabindex: '-1', hidden: !hasSurveyLayers() }, el('div', { class: 'body' })),
+    el('section', { id: 'detail', class: 'panel', 'aria-live': 'polite', tabindex: '-1' }, el('div', { class: 'body' })),
     hasSurveyLayers() ? el('section', { id: 'in-view', class: 'panel', 'aria-labelledby': 'in-view-title' },
       el('h3', { id: 'in-view-title', 'data-i18n': 'inViewTitle' }, t('inViewTitle')), el('p', { class: 'hint' }), el('ul', { class: 'plain' })) : null);
   section.append(el('h2', { id: 'map-title', class: 'visually-hidden', 'data-i18n': 'mapTitle' }, t('mapTitle')),
@@ -364,6 +391,10 @@ function build(section) {
       if (b) openPoint(Number(b.dataset.point), true);
     });
   }
+  $('#map-packages').addEventListener('click', (ev) => {
+    const b = ev.target.closest('button[data-package]');
+    if (b) openPackage(Number(b.dataset.package), true);
+  });
   $('#map-checklist').addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-point]');
     if (b) openPoint(Number(b.dataset.point), true);
@@ -450,7 +481,7 @@ function mapLocale() {
     : { 'NavigationControl.ZoomIn': 'Zoom in', 'NavigationControl.ZoomOut': 'Zoom out', 'Popup.Close': 'Close', 'Map.Title': 'Map' };
 }
 
-const pickLayers = () => (hasSurveyLayers() ? ['points', 'points-cluster', 'sites', 'areas-fill'] : []);
+const pickLayers = () => (hasSurveyLayers() ? ['points', 'points-cluster', 'sites', 'areas-fill', 'packages-fill'] : ['packages-fill']);
 
 function featuresNear(point, layers) {
   const r = 5;
@@ -458,7 +489,6 @@ function featuresNear(point, layers) {
 }
 
 function onMapClick(e) {
-  if (!hasSurveyLayers()) return;
   const fs = featuresNear(e.point, pickLayers());
   const by = (id) => fs.find((f) => f.layer.id === id);
   const pt = by('points');
@@ -478,7 +508,12 @@ function onMapClick(e) {
     return;
   }
   const area = by('areas-fill');
-  if (area) openArea(area.properties.id);
+  if (area) {
+    openArea(area.properties.id);
+    return;
+  }
+  const pkg = by('packages-fill');
+  if (pkg) openPackage(pkg.properties.package_id, false);
 }
 
 // onMapHover names the commune (or province) under the pointer in a small
@@ -494,6 +529,7 @@ function onMapHover(e) {
   let text = '';
   if (over[0] && over[0].layer.id === 'points') text = over[0].properties.village + ' — ' + num(over[0].properties.households) + (state.lang === 'vi' ? ' hộ' : ' households');
   else if (over[0] && over[0].layer.id === 'points-cluster') text = num(over[0].properties.count) + (state.lang === 'vi' ? ' thôn, ' : ' villages, ') + num(over[0].properties.households) + (state.lang === 'vi' ? ' hộ' : ' households');
+  else if (over[0] && over[0].layer.id === 'packages-fill') text = over[0].properties.name + ' — ' + (t('pkgStatus')[over[0].properties.status] || over[0].properties.status);
   else if (cm) text = cm.properties.name + (pv ? ', ' + pv.properties.name : '');
   else if (pv) text = pv.properties.name;
   if (!text) {
@@ -645,7 +681,7 @@ function renderDetail() {
   body.textContent = '';
   const d = m.detail;
   if (!d) {
-    body.append(el('p', { class: 'hint' }, t('detailEmpty')));
+    body.append(el('p', { class: 'hint' }, t(isOperator() ? 'detailEmptyOperator' : 'detailEmpty')));
     return;
   }
   const close = el('button', { type: 'button', class: 'close', 'data-action': 'close', 'aria-label': t('close') }, '×');
@@ -686,6 +722,11 @@ function renderDetail() {
       body.append(el('button', { type: 'button', 'data-action': 'toggle', 'data-id': p.id, 'aria-pressed': sel ? 'true' : 'false' }, sel ? t('unselect') : t('select')));
     }
     body.append(el('h4', null, t('historyTitle')), history(p.history));
+    return;
+  }
+  if (d.kind === 'package') {
+    body.append(close);
+    packageDetail(body, d.data);
     return;
   }
   if (d.kind === 'area') {
@@ -895,9 +936,10 @@ async function loadData() {
     if (isProvince()) {
       m.returnedPoints = (await api('GET', '/api/v1/points?status=returned&limit=200')).features.map((f) => f.properties);
     }
-    // TODO(packages): list the published packages (with their download
-    // links) once the bids API serves them; until then the list is empty.
-    m.packages = [];
+    if (isOperator()) {
+      // Operators get the published packages (and the withdrawn ones, with why).
+      m.packages = (await api('GET', '/api/v1/packages')).packages || [];
+    }
   } catch (e) {
     if (e.status !== 401) showError(e);
   }
@@ -990,8 +1032,55 @@ function renderPackages() {
     return;
   }
   for (const p of m.packages) {
-    list.append(el('li', null, p.name + ' ', el('a', { href: p.download_url, download: true }, t('download'))));
+    list.append(el('li', { 'data-id': p.id, 'data-status': p.status },
+      el('button', { type: 'button', class: 'link', 'data-package': p.id, title: t('showPackage')(p) }, p.name),
+      el('div', { class: 'meta' }, (t('pkgStatus')[p.status] || p.status) + ' · ' + t('packageMeta')(p))));
   }
+}
+
+// openPackage shows a package's figures and the files of its latest
+// published version, to download; fly: frame its sites on the map.
+async function openPackage(id, fly) {
+  try {
+    const p = await api('GET', '/api/v1/packages/' + id);
+    m.detail = { kind: 'package', data: p };
+    renderDetail();
+    if (fly) {
+      const b = new LngLatBounds();
+      for (const a of p.areas || []) for (const s of a.site_list || []) b.extend(s.location);
+      if (!b.isEmpty()) m.map.fitBounds(b, { padding: 80, maxZoom: 11, duration: 0 });
+      else fitProvince(p.province_code);
+    }
+    $('#detail').focus();
+  } catch (e) {
+    if (e.status !== 401) showError(e);
+  }
+}
+
+function packageDetail(body, p) {
+  body.append(el('h3', { id: 'detail-title' }, p.name),
+    dl([
+      ['province', provinceName(p.province_code)], ['statusL', t('pkgStatus')[p.status] || p.status],
+      ['pkgVersion', p.version || p.published_version || ''], ['deadline', p.deadline ? when(p.deadline) : ''],
+      ['ceiling', p.ceiling_vnd ? billions(p.ceiling_vnd) : ''], ['technology', p.technology],
+      ['areasL', num(p.totals.areas)], ['aPoints', num(p.totals.points)], ['households', num(p.totals.households)],
+      ['sites', num(p.totals.sites)], ['cost', billions(p.totals.cost_vnd)], ['withdrawnWhy', p.withdrawn_reason],
+    ]));
+  const versions = p.versions || [];
+  const latest = versions.find((v) => v.version === (p.version || p.published_version)) || versions[versions.length - 1];
+  body.append(el('h4', null, t('filesTitle')));
+  if (!latest || !(latest.files || []).length) {
+    body.append(el('p', { class: 'hint' }, t('noFiles')));
+    return;
+  }
+  const href = (name) => '/api/v1/packages/' + p.id + '/versions/' + latest.version + '/files/' + encodeURIComponent(name);
+  // The ZIP first: it holds every other file.
+  const files = latest.files.slice().sort((a, b) => (b.name === latest.zip_name) - (a.name === latest.zip_name) || a.name.localeCompare(b.name));
+  const ul = el('ul', { class: 'files' });
+  for (const f of files) {
+    ul.append(el('li', null, el('a', { href: href(f.name), download: true, 'data-file': f.name }, f.name), ' (' + num(Math.ceil(f.size / 1024)) + ' KB)'));
+  }
+  body.append(ul, el('p', { class: 'hint' }, t('zipNote'), ' ', el('code', { class: 'sha' }, latest.zip_sha256)));
 }
 
 // ---- module interface ------------------------------------------------------------

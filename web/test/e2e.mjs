@@ -120,7 +120,9 @@ async function shot(w, file) {
   await w.page.evaluate(() => {
     const m = window.phusong && window.phusong.map;
     if (!m || !m.getContainer().offsetParent) return null;
-    return new Promise((resolve) => { m.once('idle', resolve); m.triggerRepaint(); });
+    return new Promise((resolve) => { m.once('idle', resolve); m.triggerRepaint(); })
+      // Draw once more synchronously, then let two frames reach the screen.
+      .then(() => new Promise((resolve) => { m.redraw(); requestAnimationFrame(() => requestAnimationFrame(resolve)); }));
   });
   const p = path.join(artifacts, file);
   await w.page.screenshot({ path: p, fullPage: true });
@@ -225,9 +227,16 @@ async function apiSession(acct) {
   };
 }
 
-// sessionCookie logs in from Node and returns the session cookie and
-// the session's CSRF token.
-async function sessionCookie(acct) {
+// sessionCookie logs in from Node (once per account: logins are limited
+// to 10 a minute per address) and returns the session cookie and the
+// session's CSRF token.
+const sessions = new Map();
+function sessionCookie(acct) {
+  if (!sessions.has(acct.user)) sessions.set(acct.user, newSession(acct));
+  return sessions.get(acct.user);
+}
+
+async function newSession(acct) {
   const r = await fetch(base + '/api/v1/auth/login', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: acct.user, password: acct.password }),
   });
@@ -236,15 +245,34 @@ async function sessionCookie(acct) {
   return { name, value, csrf: (await r.json()).csrf_token };
 }
 
-// apiPost sends a JSON body with a session of its own, as the page does.
-async function apiPost(acct, p, body) {
+// apiCall sends a JSON body with a session of its own, as the page does,
+// and wants a 2xx answer.
+async function apiCall(acct, method, p, body) {
   const s = await sessionCookie(acct);
   const r = await fetch(base + p, {
-    method: 'POST', body: JSON.stringify(body),
+    method, body: JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', Cookie: `${s.name}=${s.value}`, 'X-CSRF-Token': s.csrf },
   });
-  assert.equal(r.status, 200, `POST ${p}`);
-  return r.json();
+  const out = await r.json();
+  assert.ok(r.status >= 200 && r.status < 300, `${method} ${p}: ${r.status} ${JSON.stringify(out)}`);
+  return out;
+}
+
+// pixelIn finds a point of the map inside a fill layer and away from the
+// listed layers (a village, a site), in viewport coordinates.
+async function pixelIn(page, fill, away) {
+  return page.evaluate(([fill, away]) => {
+    const m = window.phusong.map;
+    m.getCanvas().scrollIntoView({ block: 'nearest' });
+    const c = m.getCanvas().getBoundingClientRect();
+    for (let y = 10; y < c.height - 10; y += 6) {
+      for (let x = 10; x < c.width - 10; x += 6) {
+        const hit = (layers, r) => m.queryRenderedFeatures([[x - r, y - r], [x + r, y + r]], { layers }).length > 0;
+        if (hit([fill], 0) && (!away.length || !hit(away, 12))) return { x: c.left + x, y: c.top + y };
+      }
+    }
+    return null;
+  }, [fill, away]);
 }
 
 // ---- the map ---------------------------------------------------------------------
@@ -718,7 +746,7 @@ try {
 
   // Areas: grouped from the accepted villages; click one for its figures.
   step('reviewer: an area');
-  const job = await apiPost(reviewer, '/api/v1/areas/recompute', { province: '12', wait: true });
+  const job = await apiCall(reviewer, 'POST', '/api/v1/areas/recompute', { province: '12', wait: true });
   assert.equal(job.status, 'done');
   await rev.page.reload();
   await view(rev, 'map');
@@ -726,18 +754,7 @@ try {
   await jump(rev.page, lc1, 11);
   await mapReady(rev.page, 'areas');
   // A pixel inside the area, away from its village and site.
-  const inArea = await rev.page.evaluate(() => {
-    const m = window.phusong.map;
-    m.getCanvas().scrollIntoView({ block: 'nearest' });
-    const c = m.getCanvas().getBoundingClientRect();
-    for (let y = 10; y < c.height - 10; y += 6) {
-      for (let x = 10; x < c.width - 10; x += 6) {
-        const hit = (layers, r) => m.queryRenderedFeatures([[x - r, y - r], [x + r, y + r]], { layers }).length > 0;
-        if (hit(['areas-fill'], 0) && !hit(['points', 'sites'], 12)) return { x: c.left + x, y: c.top + y };
-      }
-    }
-    return null;
-  });
+  const inArea = await pixelIn(rev.page, 'areas-fill', ['points', 'sites']);
   assert.ok(inArea, 'the area is drawn');
   const areaResp = rev.page.waitForResponse((r) => /^\/api\/v1\/areas\/\d+$/.test(new URL(r.url()).pathname));
   await rev.page.mouse.click(inArea.x, inArea.y);
@@ -777,7 +794,17 @@ try {
   await shot(rev, 'dashboard-en.png');
   assertClean(rev);
 
-  // Operator: only the note about bid packages.
+  // A reviewer publishes a package of Lai Châu's areas (through the API:
+  // the packages page is another engineer's).
+  step('reviewer: publish a package');
+  const drafts = await apiCall(reviewer, 'POST', '/api/v1/packages', { rule: { mode: 'province', province: '12' } });
+  const pkgID = drafts.packages[0].id;
+  const pkgName = 'Gói thầu Lai Châu số 1';
+  await apiCall(reviewer, 'PATCH', `/api/v1/packages/${pkgID}`, { name: pkgName, deadline: new Date(Date.now() + 30 * 86_400_000).toISOString(), ceiling_vnd: 9_000_000_000 });
+  const published = await apiCall(reviewer, 'POST', `/api/v1/packages/${pkgID}/publish`, {});
+  assert.equal(published.version, 1);
+
+  // Operator: the published package on the map, its files to download.
   step('operator');
   const op = await newPage(browser, 'operator');
   await login(op, operator);
@@ -786,7 +813,28 @@ try {
   await visible(op.page, '#map-view');
   await mapReady(op.page, 'provinces');
   assert.equal(await op.page.evaluate(() => window.phusong.map.getSource('points')), undefined, 'no points source for an operator');
-  assert.match(await text(op.page, '#map-packages'), /Chưa có gói thầu nào được công bố/);
+  const pkgItem = `#map-packages li[data-id="${pkgID}"]`;
+  await visible(op.page, pkgItem);
+  assert.match(await text(op.page, pkgItem), new RegExp(`^${pkgName} Đã công bố · Tỉnh Lai Châu · hạn nộp \\d\\d/\\d\\d/\\d{4} · 106 hộ$`));
+  await op.page.locator(`${pkgItem} button`).click();
+  await op.page.waitForFunction((n) => document.querySelector('#detail h3')?.textContent === n, pkgName);
+  assert.match(await text(op.page, '#detail'), /Trạng thái Đã công bố Phiên bản 1 .*Giá trần 9 tỷ đồng .*Số vùng 2 Số thôn 2 Số hộ 106/);
+  const zip = op.page.locator('#detail a[data-file$=".zip"]');
+  assert.equal(await zip.count(), 1, 'a ZIP to download');
+  assert.equal(await op.page.getAttribute('#detail ul.files li:first-child a', 'data-file'), published.zip_name, 'the ZIP comes first');
+  const zipResp = await op.page.request.get(base + (await zip.getAttribute('href')));
+  assert.equal(zipResp.status(), 200, 'ZIP download');
+  assert.match(zipResp.headers()['content-type'], /zip/);
+  assert.equal((await zipResp.body()).subarray(0, 2).toString(), 'PK');
+  // The package is on the map too: clicking its area opens the same panel.
+  await mapReady(op.page, 'packages');
+  await op.page.locator('#detail .close').click();
+  const inPackage = await pixelIn(op.page, 'packages-fill', []);
+  assert.ok(inPackage, 'the package is drawn');
+  const pkgResp = op.page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/packages/${pkgID}`);
+  await op.page.mouse.click(inPackage.x, inPackage.y);
+  assert.equal((await pkgResp).status(), 200);
+  await op.page.waitForFunction((n) => document.querySelector('#detail h3')?.textContent === n, pkgName);
   assert.ok(!op.requests.some((r) => r.includes('/tiles/points') || r.includes('/tiles/areas')), 'an operator asks for no survey tiles');
   await checkUsable(op);
   await shot(op, 'operator-map-vi.png');
@@ -837,7 +885,11 @@ try {
   await visible(pub.page, '#dashboard-view');
   await pub.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
   assert.equal(await text(pub.page, '#dash-title'), 'Số liệu công khai: tiến độ xoá thôn lõm sóng');
-  assert.match(await text(pub.page, '#ranking tbody tr[data-code="12"]'), /^1 Lai Châu 33,3 /);
+  // The published package covers every accepted household of Lai Châu:
+  // the coverage term joins the score, nothing is left without signal.
+  // Rank, province, score, submitted, accepted, awaiting, returned, areas,
+  // households uncovered, sites, cost, packages, without signal.
+  assert.match(await text(pub.page, '#ranking tbody tr[data-code="12"]'), /^1 Lai Châu 83,3 3 2 0 1 2 0 2 [\d,]+ tỷ đồng 1 0 %$/);
   assert.ok(!pub.requests.some((r) => /\/tiles\/|\/api\/v1\/points|\/auth\/me/.test(r)), `the public page asks only for aggregates: ${pub.requests.join(', ')}`);
   await checkUsable(pub);
   await shot(pub, 'public-dashboard-vi.png');
