@@ -10,11 +10,13 @@ package api
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ansrivas/fiberprometheus/v2"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -31,6 +33,7 @@ import (
 	"github.com/phusong/phusong/geo/area"
 	geofeature "github.com/phusong/phusong/geo/feature"
 	"github.com/phusong/phusong/geo/intake"
+	"github.com/phusong/phusong/geo/progress"
 	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/geo/tile"
 )
@@ -42,6 +45,7 @@ type Deps struct {
 	Survey         *survey.Store
 	Areas          *area.Store
 	Bids           *bids.Store
+	Progress       *progress.Store // nil: built over Pool
 	Admin          *admin.Data
 	Tiles          *tile.Store       // nil: one without a cache over Pool
 	Features       *geofeature.Store // nil: one over Pool
@@ -53,6 +57,20 @@ type Deps struct {
 	CookieSecure   bool          // Secure flag on the session cookie
 	LoginPerMinute int           // login attempts per client address per minute
 	MaxRows        int           // rows of one uploaded file; 0 = intake.HTTPMaxRows
+	// PublicDashboard lets anonymous visitors read the national dashboard
+	// (aggregates, no coordinates); off, they get 401 like any other route.
+	PublicDashboard bool
+	// Basemap is an optional raster basemap under the boundaries, for
+	// deployments that have a tile server; empty, the map draws only our
+	// own layers and needs no internet.
+	Basemap Basemap
+}
+
+// Basemap is a raster tile source: URL with {z}/{x}/{y}, and the
+// attribution its licence asks for.
+type Basemap struct {
+	URL         string `json:"url"`
+	Attribution string `json:"attribution"`
 }
 
 // Route is one entry of the route table.
@@ -64,8 +82,9 @@ type Route struct {
 }
 
 type handler struct {
-	d   Deps
-	ogc *ogc.Service
+	d    Deps
+	ogc  *ogc.Service
+	dash dashboardCache
 }
 
 // routes is the whole HTTP surface. Every route names its policy; the
@@ -97,6 +116,7 @@ func (h *handler) routes() []Route {
 		{"POST", "/api/v1/submissions/:id/decision", auth.Reviewers, h.decideSubmission},
 		{"GET", "/api/v1/points", auth.SurveyRead, h.listPoints},
 		{"POST", "/api/v1/points/decision", auth.Reviewers, h.decidePoints},
+		{"GET", "/api/v1/points/:id", auth.SurveyRead, h.getPoint},
 		{"GET", "/api/v1/areas", auth.SurveyRead, h.listAreas},
 		{"GET", "/api/v1/areas.geojson", auth.SurveyRead, h.areasGeoJSON},
 		{"POST", "/api/v1/areas/recompute", auth.Reviewers, h.recomputeAreas},
@@ -119,6 +139,8 @@ func (h *handler) routes() []Route {
 		{"GET", "/api/v1/packages/:id/downloads", auth.Reviewers, h.listPackageDownloads},
 		{"GET", "/api/v1/packages/:id/versions/:version", auth.AnyUser, h.getPackageVersion},
 		{"GET", "/api/v1/packages/:id/versions/:version/files/:name", auth.AnyUser, h.downloadPackageFile},
+		{"GET", "/api/v1/dashboard", h.dashboardPolicy(), h.dashboard},
+		{"GET", "/api/v1/config", auth.Public, h.pageConfig},
 
 		{"GET", "/api/v1/provinces", auth.Public, h.listProvinces},
 		{"GET", "/api/v1/provinces/:code/communes", auth.Public, h.listCommunes},
@@ -188,6 +210,9 @@ func New(d Deps) *fiber.App {
 	if d.Features == nil {
 		d.Features = geofeature.NewStore(d.Pool)
 	}
+	if d.Progress == nil {
+		d.Progress = progress.NewStore(d.Pool)
+	}
 	h := &handler{d: d, ogc: ogc.New(d.Features, vietnamExtent(d.Admin))}
 	// The OpenAPI document is converted to JSON once, here; a test keeps
 	// it valid, so this only logs.
@@ -210,9 +235,16 @@ func New(d Deps) *fiber.App {
 	app.Use(requestid.New(requestid.Config{ContextKey: localRequestID}))
 	app.Use(h.requestLog)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
-	app.Use(helmet.New(helmet.Config{
-		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; connect-src 'self'",
-	}))
+	app.Use(helmet.New(helmet.Config{ContentSecurityPolicy: contentSecurityPolicy(d.Basemap.URL)}))
+	// Compressed responses: the map page's JavaScript (MapLibre) is about
+	// 1.6 MB as is and under 0.5 MB compressed. Bodies that already carry a
+	// Content-Encoding (gzipped tiles) are passed through untouched.
+	// Package files are not compressed on the fly: they are served as
+	// stored, so their ETag (the SHA-256) and byte ranges refer to the
+	// bytes sent.
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: func(c *fiber.Ctx) bool {
+		return strings.HasPrefix(c.Path(), "/api/v1/packages/") && strings.Contains(c.Path(), "/files/")
+	}}))
 	if d.Registry != nil {
 		prom := fiberprometheus.NewWithRegistry(d.Registry, "phusong", "phusong", "http", nil)
 		prom.SetSkipPaths([]string{"/metrics", "/healthz"})
@@ -227,6 +259,7 @@ func New(d Deps) *fiber.App {
 		LimitReached: func(c *fiber.Ctx) error { return errTooManyLogins },
 	})
 	app.Use(h.syncTiles)
+	app.Use(h.dash.forgetOnWrite)
 	for _, r := range h.routes() {
 		chain := []fiber.Handler{h.guard(r.Policy)}
 		if r.Path == "/api/v1/auth/login" {

@@ -1,16 +1,19 @@
 package api
 
 import (
+	"math"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/phusong/phusong"
 )
 
 type provinceOut struct {
-	Code     string `json:"code"`
-	Name     string `json:"name"`
-	FullName string `json:"full_name"`
-	NameEn   string `json:"name_en"`
+	Code     string     `json:"code"`
+	Name     string     `json:"name"`
+	FullName string     `json:"full_name"`
+	NameEn   string     `json:"name_en"`
+	BBox     [4]float64 `json:"bbox"` // minLon, minLat, maxLon, maxLat: where the map zooms for a province
 }
 
 // listProvinces serves the 34 provinces of 2025 (public reference data).
@@ -18,7 +21,9 @@ func (h *handler) listProvinces(c *fiber.Ctx) error {
 	ps := h.d.Admin.Provinces()
 	out := make([]provinceOut, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, provinceOut{p.Code, p.Name, p.FullName, p.NameEn})
+		b := p.Boundary.Bound()
+		out = append(out, provinceOut{p.Code, p.Name, p.FullName, p.NameEn,
+			[4]float64{round4(b.Min[0]), round4(b.Min[1]), round4(b.Max[0]), round4(b.Max[1])}})
 	}
 	return c.JSON(fiber.Map{"provinces": out})
 }
@@ -31,6 +36,9 @@ type communeOut struct {
 	Kind     string     `json:"kind"`
 	Point    [2]float64 `json:"point"`
 }
+
+// round4 keeps 4 decimals (about 11 m), plenty to frame a province.
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 func (h *handler) listCommunes(c *fiber.Ctx) error {
 	code := c.Params("code")

@@ -14,10 +14,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/auth"
 	"github.com/phusong/phusong/geo/admin"
+	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/migrations/dbtest"
 )
@@ -93,10 +96,16 @@ var accounts = []struct {
 // (playwright-core): every role's page; a province officer's upload that
 // is stored and one refused with its row problems; a reviewer returning
 // the submission with a comment, the officer seeing it and submitting
-// again, the reviewer accepting; the decision read back through the API;
-// the English switch, keyboard use and tablet width, with no console error
-// or failed request. Screenshots land in var/artifacts/browser/ at the
-// repository root (ignored by git), kept after the run.
+// again; on the map (vector tiles drawn, checked through MapLibre), the
+// reviewer opening a village's details, accepting the submission and
+// returning one village selected by Shift+click, Shift+drag and the
+// keyboard; the officer's checklist; the dashboard and its ranking; the
+// public dashboard of a second server with it switched on; the decisions
+// read back through the API; the English switch, keyboard use and tablet
+// width, with no console error or failed request; and the map page's
+// first load, under 1 MB over the wire (its time to interactive is
+// printed, not asserted). Screenshots and map-first-load.json land in
+// var/artifacts/browser/ at the repository root (ignored by git).
 func TestBrowser(t *testing.T) {
 	t.Parallel()
 	requireBrowser(t)
@@ -119,25 +128,15 @@ func TestBrowser(t *testing.T) {
 	}
 
 	var logs syncBuffer
-	app := api.New(api.Deps{Pool: pool, Auth: users, Survey: survey.NewStore(pool), Admin: ref,
+	deps := api.Deps{Pool: pool, Auth: users, Survey: survey.NewStore(pool), Areas: area.NewStore(pool), Admin: ref,
 		Log: slog.New(slog.NewJSONHandler(&logs, nil)), BodyLimit: 8 << 20,
 		// As served: the cookie is Secure, which Chromium accepts from a
 		// loopback address over plain HTTP.
-		CookieSecure: true})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
-	t.Cleanup(func() {
-		if err := app.Shutdown(); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+		CookieSecure: true}
+	url := serve(t, api.New(deps))
+	// The same service with the public dashboard switched on.
+	deps.PublicDashboard = true
+	publicURL := serve(t, api.New(deps))
 
 	artifacts, err := filepath.Abs(filepath.Join("..", "var", "artifacts", "browser"))
 	if err != nil {
@@ -148,7 +147,8 @@ func TestBrowser(t *testing.T) {
 	}
 	cmd := exec.CommandContext(t.Context(), "node", filepath.Join("test", "e2e.mjs"))
 	cmd.Env = append(env,
-		"PHUSONG_E2E_URL=http://"+ln.Addr().String(),
+		"PHUSONG_E2E_URL="+url,
+		"PHUSONG_E2E_PUBLIC_URL="+publicURL,
 		"PHUSONG_E2E_CHROMIUM="+chromium(),
 		"PHUSONG_E2E_ARTIFACTS="+artifacts,
 		"PHUSONG_E2E_TESTDATA="+must(filepath.Abs("testdata")),
@@ -171,6 +171,27 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("submissions of province 12: %d accepted, %d returned, %d rejected; want 1 of each", accepted, returned, rejected)
 	}
 	t.Logf("screenshots in %s", artifacts)
+}
+
+// serve serves app on a free loopback port until the test ends and
+// returns its base URL.
+func serve(t *testing.T, app *fiber.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	t.Cleanup(func() {
+		if err := app.Shutdown(); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }
 
 // tail returns the last n lines of s.

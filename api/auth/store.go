@@ -28,13 +28,14 @@ const (
 
 // Store reads and writes accounts, sessions and tokens.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool  *pgxpool.Pool
+	now   func() time.Time
+	creds *credCache
 }
 
 // NewStore returns a Store over pool.
 func NewStore(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, now: time.Now}
+	return &Store{pool: pool, now: time.Now, creds: newCredCache()}
 }
 
 // User is an account as shown to administrators.
@@ -246,6 +247,7 @@ type UserUpdate struct {
 // its sessions and revokes its tokens in the same transaction; a new
 // password ends its sessions and clears a lockout. Audited.
 func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) (User, error) {
+	defer s.creds.clear()
 	if up.Password != nil {
 		if p := passwordProblem(*up.Password); p != nil {
 			return User{}, phusong.Invalid("invalid_user", "Thông tin tài khoản chưa hợp lệ.", "The account details are invalid.", *p)
@@ -449,6 +451,7 @@ func truncate(s string, n int) string {
 
 // Logout ends the session with this cookie value. Audited.
 func (s *Store) Logout(ctx context.Context, token string) error {
+	defer s.creds.clear()
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashToken(token))
 		if err != nil {
@@ -465,6 +468,10 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 // SessionActor returns the actor and CSRF token of a live session.
 // Returns ErrUnauthorized for an unknown, expired or disabled one.
 func (s *Store) SessionActor(ctx context.Context, token string) (phusong.Actor, string, error) {
+	hash := hashToken(token)
+	if e, ok := s.creds.get(hash, s.now()); ok {
+		return e.actor, e.csrf, nil
+	}
 	var (
 		u    User
 		csrf string
@@ -475,7 +482,7 @@ func (s *Store) SessionActor(ctx context.Context, token string) (phusong.Actor, 
 		FROM users u
 		WHERE s.id_hash = $1 AND s.expires_at > now() AND u.id = s.user_id AND u.disabled_at IS NULL
 		RETURNING u.id, u.username, u.role, coalesce(u.province_code, ''), coalesce(u.operator, ''), s.csrf_token`,
-		hashToken(token)).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator, &csrf)
+		hash).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator, &csrf)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return phusong.Actor{}, "", errSessionInvalid
 	}
@@ -483,6 +490,7 @@ func (s *Store) SessionActor(ctx context.Context, token string) (phusong.Actor, 
 		return phusong.Actor{}, "", fmt.Errorf("auth: session: %w", err)
 	}
 	u.Role = phusong.Role(role)
+	s.creds.put(hash, credEntry{actor: u.Actor(), csrf: csrf, until: s.now().Add(credTTL)})
 	return u.Actor(), csrf, nil
 }
 
@@ -565,6 +573,7 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 // RevokeToken revokes one of the actor's tokens. Returns ErrNotFound for a
 // token that is not the actor's. Audited.
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	defer s.creds.clear()
 	a, _ := phusong.ActorFrom(ctx)
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2`, id, a.UserID)
@@ -583,6 +592,10 @@ func (s *Store) TokenActor(ctx context.Context, secret string) (phusong.Actor, e
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return phusong.Actor{}, errTokenInvalid
 	}
+	hash := hashToken(secret)
+	if e, ok := s.creds.get(hash, s.now()); ok {
+		return e.actor, nil
+	}
 	var u User
 	var role string
 	err := s.pool.QueryRow(ctx, `
@@ -591,7 +604,7 @@ func (s *Store) TokenActor(ctx context.Context, secret string) (phusong.Actor, e
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
 		  AND u.id = t.user_id AND u.disabled_at IS NULL
 		RETURNING u.id, u.username, u.role, coalesce(u.province_code, ''), coalesce(u.operator, '')`,
-		hashToken(secret)).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator)
+		hash).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return phusong.Actor{}, errTokenInvalid
 	}
@@ -599,6 +612,7 @@ func (s *Store) TokenActor(ctx context.Context, secret string) (phusong.Actor, e
 		return phusong.Actor{}, fmt.Errorf("auth: token: %w", err)
 	}
 	u.Role = phusong.Role(role)
+	s.creds.put(hash, credEntry{actor: u.Actor(), until: s.now().Add(credTTL)})
 	return u.Actor(), nil
 }
 

@@ -34,6 +34,10 @@ type Config struct {
 	// requestPath: the pool serves HTTP requests (serve), so its sessions
 	// run with parallel query off.
 	requestPath bool
+
+	PublicDashboard    bool   // PHUSONG_PUBLIC_DASHBOARD, default false: anonymous visitors read the national figures
+	BasemapURL         string // PHUSONG_BASEMAP_URL: raster tiles ({z}/{x}/{y}) under the map; empty: none
+	BasemapAttribution string // PHUSONG_BASEMAP_ATTRIBUTION: the credit the basemap's licence asks for
 }
 
 func env(name, def string) string {

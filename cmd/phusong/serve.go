@@ -42,6 +42,9 @@ loads the demo accounts on first run, and stops the cluster on Ctrl-C.`,
 	f.BoolVar(&cfg.CookieSecure, "cookie-secure", envBool("PHUSONG_COOKIE_SECURE", true), "mark the session cookie Secure (env PHUSONG_COOKIE_SECURE)")
 	f.IntVar(&cfg.TileCacheMB, "tile-cache-mb", envInt("PHUSONG_TILE_CACHE_MB", 64), "memory for encoded map tiles in MB; 0 turns the cache off (env PHUSONG_TILE_CACHE_MB)")
 	f.StringVar(&cfg.Demo, "demo", env("PHUSONG_DEMO", "auto"), "load demo accounts and data: auto (only into the project's own, empty database), yes, no (env PHUSONG_DEMO)")
+	f.BoolVar(&cfg.PublicDashboard, "public-dashboard", envBool("PHUSONG_PUBLIC_DASHBOARD", false), "let anonymous visitors read the national dashboard: aggregates, no coordinates (env PHUSONG_PUBLIC_DASHBOARD)")
+	f.StringVar(&cfg.BasemapURL, "basemap-url", env("PHUSONG_BASEMAP_URL", ""), "raster tiles drawn under the map, e.g. https://tiles.example/{z}/{x}/{y}.png; empty: none, the map needs no internet (env PHUSONG_BASEMAP_URL)")
+	f.StringVar(&cfg.BasemapAttribution, "basemap-attribution", env("PHUSONG_BASEMAP_ATTRIBUTION", ""), "credit shown for the basemap (env PHUSONG_BASEMAP_ATTRIBUTION)")
 	return cmd
 }
 
@@ -83,18 +86,20 @@ func serve(ctx context.Context, cfg *Config) error {
 	defer stopListen()
 	go tiles.Listen(listenCtx) //nolint:errcheck // returns only when the server stops
 	app := api.New(api.Deps{
-		Tiles:        tiles,
-		Pool:         db.Pool,
-		Auth:         auth.NewStore(db.Pool),
-		Survey:       survey.NewStore(db.Pool),
-		Areas:        area.NewStore(db.Pool),
-		Bids:         bids.NewStore(db.Pool),
-		MaxRows:      cfg.MaxRows,
-		Admin:        ref,
-		Log:          log,
-		Registry:     reg,
-		BodyLimit:    cfg.BodyLimitMB << 20,
-		CookieSecure: cfg.CookieSecure,
+		Tiles:           tiles,
+		Pool:            db.Pool,
+		Auth:            auth.NewStore(db.Pool),
+		Survey:          survey.NewStore(db.Pool),
+		Areas:           area.NewStore(db.Pool),
+		Bids:            bids.NewStore(db.Pool),
+		MaxRows:         cfg.MaxRows,
+		Admin:           ref,
+		Log:             log,
+		Registry:        reg,
+		BodyLimit:       cfg.BodyLimitMB << 20,
+		CookieSecure:    cfg.CookieSecure,
+		PublicDashboard: cfg.PublicDashboard,
+		Basemap:         api.Basemap{URL: cfg.BasemapURL, Attribution: cfg.BasemapAttribution},
 		Ready: func(ctx context.Context) error {
 			st, err := migrations.StatusPool(ctx, db.Pool)
 			if err != nil {

@@ -403,10 +403,13 @@ func (s *Store) areas(ctx context.Context, t maptile.Tile, sc scope) ([]byte, er
 		id, households, sites, points, cost int64
 		province, status                    string
 		score                               float64
-		g                                   orb.Geometry
 	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &province, &score, &households, &sites, &points, &status, &cost, wkb.Scanner(&g)}, func() error {
-		f := geojson.NewFeature(g)
+	// A scanner over nil decodes any geometry into its Geometry field; one
+	// over a *orb.Geometry refuses every row (orb's scanner has no case
+	// for the interface), which made every tile with an area a 500.
+	g := wkb.Scanner(nil)
+	_, err = pgx.ForEachRow(rows, []any{&id, &province, &score, &households, &sites, &points, &status, &cost, g}, func() error {
+		f := geojson.NewFeature(g.Geometry)
 		f.ID = id
 		f.Properties = geojson.Properties{"id": id, "province": province, "score": score, "households": households,
 			"sites": sites, "points": points, "status": status, "cost_vnd": cost}

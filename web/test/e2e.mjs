@@ -7,6 +7,7 @@
 //   PHUSONG_E2E_CHROMIUM                  Chromium binary (Debian's)
 //   PHUSONG_E2E_ARTIFACTS                 folder for screenshots
 //   PHUSONG_E2E_TESTDATA                  folder of the files to upload
+//   PHUSONG_E2E_PUBLIC_URL                the same service with the public dashboard on
 //
 // It drives Chromium through playwright-core, waits only for states
 // (selectors, responses), and exits non-zero on the first failed check,
@@ -24,6 +25,7 @@ function env(name) {
 }
 
 const base = env('PHUSONG_E2E_URL');
+const publicBase = env('PHUSONG_E2E_PUBLIC_URL');
 const origin = new URL(base).origin;
 const artifacts = env('PHUSONG_E2E_ARTIFACTS');
 const testdata = env('PHUSONG_E2E_TESTDATA');
@@ -52,15 +54,15 @@ const pages = []; // every watched page, for the final checks and failure shots
 
 // watch records everything a page does wrong. expect() declares the HTTP
 // errors an action is meant to cause; any other is a failure.
-function watch(page, name) {
-  const w = { name, page, problems: [], expected: [], requests: [] };
+function watch(page, name, at = origin) {
+  const w = { name, page, problems: [], expected: [], requests: [], origin: at };
   const allowed = (method, url, status) => w.expected.find((e) => e.method === method && new URL(url).pathname === e.path && e.status === status);
   page.on('console', (m) => {
     if (m.type() !== 'error' && m.type() !== 'warning') return;
     // Chromium logs every HTTP error response as a console error; one the
     // test asked for is not a fault of the page.
     const s = /status of (\d{3})/.exec(m.text());
-    if (s && m.type() === 'error' && w.expected.some((e) => e.status === Number(s[1]) && m.location().url.startsWith(origin + e.path))) {
+    if (s && m.type() === 'error' && w.expected.some((e) => e.status === Number(s[1]) && m.location().url.startsWith(w.origin + e.path))) {
       log(`${name}: expected console error: ${m.text()}`);
       return;
     }
@@ -70,9 +72,13 @@ function watch(page, name) {
   page.on('request', (r) => {
     w.requests.push(`${r.method()} ${r.url()}`);
     const u = new URL(r.url());
-    if (u.origin !== origin && u.protocol !== 'data:' && u.protocol !== 'blob:') w.problems.push(`request outside the server: ${r.url()}`);
+    if (u.origin !== w.origin && u.protocol !== 'data:' && u.protocol !== 'blob:') w.problems.push(`request outside the server: ${r.url()}`);
   });
-  page.on('requestfailed', (r) => w.problems.push(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // MapLibre cancels the tiles it no longer needs when the view moves on.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && new URL(r.url()).pathname.startsWith('/tiles/')) return;
+    w.problems.push(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`);
+  });
   page.on('response', (r) => {
     const req = r.request();
     if (r.status() >= 400 && !allowed(req.method(), r.url(), r.status())) {
@@ -101,14 +107,21 @@ function assertClean(w) {
   assert.deepEqual(w.problems, [], `${w.name}: the page had problems`);
 }
 
-async function newPage(browser, name) {
+async function newPage(browser, name, at = origin) {
   const context = await browser.newContext({ viewport: tablet, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: false });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
-  return watch(page, name);
+  return watch(page, name, at);
 }
 
 async function shot(w, file) {
+  // A map on screen is drawn in full first: WebGL frames land between
+  // screenshots otherwise.
+  await w.page.evaluate(() => {
+    const m = window.phusong && window.phusong.map;
+    if (!m || !m.getContainer().offsetParent) return null;
+    return new Promise((resolve) => { m.once('idle', resolve); m.triggerRepaint(); });
+  });
   const p = path.join(artifacts, file);
   await w.page.screenshot({ path: p, fullPage: true });
   log('screenshot', p);
@@ -137,7 +150,8 @@ async function checkUsable(w) {
       const named = f.labels.length > 0 || f.getAttribute('aria-label') || f.getAttribute('aria-labelledby');
       if (!named) out.push(`field without a label: ${f.outerHTML.slice(0, 80)}`);
     }
-    const controls = 'a[href], button, input, select, textarea, summary, label';
+    // The map canvas is a control too: it takes the focus, arrows pan, + and − zoom.
+    const controls = 'a[href], button, input, select, textarea, summary, label, canvas.maplibregl-canvas';
     for (const e of document.querySelectorAll('body *')) {
       if (!shown(e) || getComputedStyle(e).cursor !== 'pointer') continue;
       if (!e.closest(controls)) out.push(`clickable element that is not a control: ${e.outerHTML.slice(0, 80)}`);
@@ -211,14 +225,83 @@ async function apiSession(acct) {
   };
 }
 
+// sessionCookie logs in from Node and returns the session cookie and
+// the session's CSRF token.
+async function sessionCookie(acct) {
+  const r = await fetch(base + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: acct.user, password: acct.password }),
+  });
+  assert.equal(r.status, 200, 'API login');
+  const [name, value] = r.headers.getSetCookie()[0].split(';')[0].split('=');
+  return { name, value, csrf: (await r.json()).csrf_token };
+}
+
+// apiPost sends a JSON body with a session of its own, as the page does.
+async function apiPost(acct, p, body) {
+  const s = await sessionCookie(acct);
+  const r = await fetch(base + p, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', Cookie: `${s.name}=${s.value}`, 'X-CSRF-Token': s.csrf },
+  });
+  assert.equal(r.status, 200, `POST ${p}`);
+  return r.json();
+}
+
+// ---- the map ---------------------------------------------------------------------
+
+// view clicks a tab of the page and waits for its section.
+async function view(w, name) {
+  await w.page.locator(`#views button[data-view="${name}"]`).click();
+  await w.page.waitForFunction((v) => document.body.dataset.view === v, name);
+  const section = { map: '#map-view', dashboard: '#dashboard-view' }[name];
+  if (section) await visible(w.page, section);
+}
+
+// mapReady waits until the map has drawn every tile of the view and the
+// source has features there (querySourceFeatures reads the loaded tiles).
+async function mapReady(page, source) {
+  await page.waitForFunction((src) => {
+    const m = window.phusong && window.phusong.map;
+    if (!m || !m.loaded() || !m.areTilesLoaded()) return false;
+    return m.querySourceFeatures(src, { sourceLayer: src }).length > 0;
+  }, source, { timeout: 30_000 });
+}
+
+// jump moves the map and resolves once it has drawn the new view.
+async function jump(page, center, zoom) {
+  await page.evaluate(([c, z]) => new Promise((resolve) => {
+    const m = window.phusong.map;
+    m.once('idle', resolve);
+    m.jumpTo({ center: c, zoom: z });
+  }), [center, zoom]);
+}
+
+// pixel is where a lon/lat is drawn, in viewport coordinates, after
+// scrolling the whole map into the viewport.
+async function pixel(page, lonlat) {
+  return page.evaluate((ll) => {
+    const m = window.phusong.map;
+    m.getCanvas().scrollIntoView({ block: 'nearest' });
+    const p = m.project(ll);
+    const r = m.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, lonlat);
+}
+
+// pointsDrawn returns the single villages of the points layer drawn now.
+const pointsDrawn = (page) => page.evaluate(() => window.phusong.map.queryRenderedFeatures({ layers: ['points'] }).map((f) => f.properties));
+
 // ---- the run -------------------------------------------------------------------------
 
 const browser = await chromium.launch({
   executablePath: env('PHUSONG_E2E_CHROMIUM'),
   headless: true,
   // Playwright gives the browser a fresh, empty --user-data-dir.
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
+  // WebGL (the map) on SwiftShader, Chromium's software GPU, inside the
+  // browser process: in a separate GPU process every frame read back to
+  // the headless compositor logs a "GPU stall due to ReadPixels" warning.
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--in-process-gpu',
+    '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 log('chromium', browser.version());
 
@@ -235,6 +318,10 @@ try {
   assert.match(await text(anon.page, '#provinces tbody'), /Lai Châu/);
   for (const s of ['#province-view', '#review-view', '#operator-view', '#logout']) assert.equal(await anon.page.isHidden(s), true, `${s} hidden when logged out`);
   assert.ok(!anon.requests.some((r) => r.includes('/api/v1/auth/me')), 'no /auth/me before any login');
+  // The public dashboard is off here: nothing asks for it, nothing shows it.
+  assert.ok(!anon.requests.some((r) => r.includes('/api/v1/dashboard')), 'no dashboard request when it is not public');
+  assert.equal(await anon.page.isHidden('#dashboard-view'), true);
+  assert.equal(await anon.page.isHidden('#views'), true);
   await checkUsable(anon);
   // A wrong password: a message, no details of which part was wrong.
   await expecting(anon, [{ method: 'POST', path: '/api/v1/auth/login', status: 401 }], async () => {
@@ -304,9 +391,36 @@ try {
   assertClean(prov);
 
   // Reviewer: the queue across provinces; returning needs a comment.
-  step('reviewer: return');
+  step('reviewer: map');
   const rev = await newPage(browser, 'reviewer');
   await login(rev, reviewer);
+  // Reviewers start on the map: the boundaries, and at this zoom the
+  // villages counted per cell of the points tiles.
+  await visible(rev.page, '#map-view');
+  await mapReady(rev.page, 'provinces');
+  await mapReady(rev.page, 'points');
+  const cells = await rev.page.evaluate(() => window.phusong.map.querySourceFeatures('points', { sourceLayer: 'points' }).filter((f) => f.properties.cluster === 1));
+  assert.ok(cells.length > 0 && cells.every((c) => c.properties.count >= 1), `cells of the points tiles: ${JSON.stringify(cells.slice(0, 3))}`);
+  await visible(rev.page, `#map-queue li[data-id="${firstID}"]`);
+  assert.match(await text(rev.page, `#map-queue li[data-id="${firstID}"]`), new RegExp(`^Số ${firstID} — Tỉnh Lai Châu 3 điểm · ${province.user}`));
+  assert.match(await text(rev.page, '#map-status'), /^Mức thu phóng \d: số thôn gộp theo ô/);
+  // The map takes the keyboard: it takes the focus, shows a ring, "+"
+  // zooms in and "−" out.
+  const canvas = rev.page.locator('canvas.maplibregl-canvas');
+  await canvas.focus();
+  const ring = await canvas.evaluate((c) => { const s = getComputedStyle(c); return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) }; });
+  assert.ok(ring.style !== 'none' && ring.width >= 2, `the focused map shows no ring: ${JSON.stringify(ring)}`);
+  const z0 = await rev.page.evaluate(() => window.phusong.map.getZoom());
+  await rev.page.keyboard.press('+');
+  await rev.page.waitForFunction((z) => window.phusong.map.getZoom() > z + 0.5 && !window.phusong.map.isMoving(), z0);
+  await rev.page.keyboard.press('-');
+  await rev.page.waitForFunction((z) => Math.abs(window.phusong.map.getZoom() - z) < 0.01 && !window.phusong.map.isMoving(), z0);
+  await mapReady(rev.page, 'points');
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-map-vi.png');
+
+  step('reviewer: return');
+  await view(rev, 'work');
   await visible(rev.page, '#review-view');
   for (const s of ['#province-view', '#operator-view']) assert.equal(await rev.page.isHidden(s), true, `${s} hidden for a reviewer`);
   assert.equal(await text(rev.page, '#role-line'), 'Cán bộ thẩm định (Cục Viễn thông)');
@@ -354,29 +468,198 @@ try {
   await visible(prov.page, `#mine tr[data-id="${secondID}"][data-status="submitted"]`);
   assertClean(prov);
 
-  // Reviewer: accepts the new submission.
-  step('reviewer: accept');
+  // Reviewer: accepts the new submission on the map.
+  step('reviewer: accept on the map');
+  const get = await apiSession(reviewer);
   await rev.page.reload();
-  const card2 = `#queue li[data-id="${secondID}"]`;
-  await visible(rev.page, card2);
   await visible(rev.page, `#recent tr[data-id="${firstID}"]`);
   await checkUsable(rev);
   await shot(rev, 'reviewer-vi.png');
+  await view(rev, 'map');
+  await mapReady(rev.page, 'points');
+  const item = `#map-queue li[data-id="${secondID}"]`;
+  await visible(rev.page, item);
+  // Choosing the submission frames its villages: wait for that move.
+  const framed = rev.page.waitForResponse((r) => r.url().includes(`/api/v1/points?submission=${secondID}&`));
+  await rev.page.locator(`${item} button`).click();
+  await framed;
+  await rev.page.evaluate(() => new Promise((resolve) => window.phusong.map.once('idle', resolve)));
+  await rev.page.locator('#decision .what').waitFor();
+  assert.equal(await text(rev.page, '#decision .what'), `Lượt nộp số ${secondID} — Tỉnh Lai Châu (3 điểm)`);
+  assert.equal(await rev.page.evaluate(() => document.activeElement.id), 'decision-comment', 'focus moves to the comment');
+  // Click a village on the map: its details.
+  const subPoints = (await get(`/api/v1/points?submission=${secondID}`)).features;
+  assert.equal(subPoints.length, 3);
+  const target = subPoints.find((f) => f.properties.ref_id === 'LC-002');
+  const at0 = target.geometry.coordinates;
+  await jump(rev.page, at0, 12);
+  await mapReady(rev.page, 'points');
+  assert.ok((await pointsDrawn(rev.page)).some((p) => p.id === target.id), 'the village is drawn at zoom 12');
+  let at = await pixel(rev.page, at0);
+  const detailResp = rev.page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/points/${target.id}`);
+  await rev.page.mouse.click(at.x, at.y);
+  assert.equal((await detailResp).status(), 200);
+  await visible(rev.page, '#detail h3');
+  assert.equal(await text(rev.page, '#detail h3'), 'Bản Nậm Củm');
+  const detail = await text(rev.page, '#detail');
+  for (const want of [/Tỉnh Tỉnh Lai Châu/, /Trạng thái Chờ thẩm định/, /Số hộ 32/, /Số dân 140/, /Điện lưới Không/,
+    /Viettel Không có sóng —/, /Vietnamobile Không có sóng/, /Cơ sở Trường học/, /Người nộp .*/, new RegExp(`Lượt nộp #${secondID} khao-sat-lai-chau\\.csv`),
+    /Lịch sử .*Nộp tệp — e2e-province/, /Ghi chú Sóng chập chờn/]) {
+    assert.match(detail, want);
+  }
+  await visible(rev.page, `#in-view button[data-point="${target.id}"]`);
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-map-detail-vi.png');
+  // Escape closes the details.
+  await rev.page.locator('#detail .close').focus();
+  await rev.page.keyboard.press('Escape');
+  await rev.page.locator('#detail .hint').waitFor();
   const accepted = rev.page.waitForResponse((r) => r.url().endsWith(`/submissions/${secondID}/decision`));
-  await rev.page.locator(`${card2} button[data-decision="accepted"]`).click();
+  await rev.page.locator('#decision button[data-action="accepted"]').click();
   assert.equal((await accepted).status(), 200);
-  await hiddenEl(rev.page, card2);
-  await visible(rev.page, `#recent tr[data-id="${secondID}"][data-status="accepted"]`);
+  await rev.page.locator('#notice:not([hidden])').waitFor();
+  assert.equal(await text(rev.page, '#notice'), `Lượt nộp số ${secondID}: đã chấp nhận.`);
+  await visible(rev.page, '#map-queue li.hint');
+  // The map draws the new state: the tiles came again, every village of
+  // the submission accepted.
+  const before = rev.requests.length;
+  await rev.page.waitForFunction((id) => {
+    const m = window.phusong.map;
+    if (!m.areTilesLoaded()) return false;
+    const fs = m.querySourceFeatures('points', { sourceLayer: 'points' }).filter((f) => f.properties.submission_id === id);
+    return fs.length > 0 && fs.every((f) => f.properties.status === 'accepted');
+  }, secondID).catch(async (e) => {
+    const seen = await rev.page.evaluate((id) => window.phusong.map.querySourceFeatures('points', { sourceLayer: 'points' }).filter((f) => f.properties.submission_id === id).map((f) => f.properties.status), secondID);
+    throw new Error(`${e.message}; statuses drawn ${seen}; requests since the decision: ${rev.requests.slice(before).join(', ')}`);
+  });
+  assertClean(rev);
+
+  // Reviewer: selects one village three ways (Shift+click, Shift+drag, the
+  // keyboard) and returns it with a comment.
+  step('reviewer: return one village');
+  await mapReady(rev.page, 'points');
+  at = await pixel(rev.page, at0);
+  await rev.page.keyboard.down('Shift');
+  await rev.page.mouse.click(at.x, at.y);
+  await rev.page.keyboard.up('Shift');
+  await rev.page.locator('#decision .what').waitFor();
+  assert.equal(await text(rev.page, '#decision .what'), 'Đã chọn 1 thôn');
+  assert.equal(await text(rev.page, '#decision .chosen'), 'Bản Nậm Củm ×');
+  await rev.page.locator('#decision button[data-action="clear"]').click();
+  await rev.page.locator('#decision .hint').waitFor();
+  await rev.page.mouse.move(at.x - 25, at.y - 25);
+  await rev.page.keyboard.down('Shift');
+  await rev.page.mouse.down();
+  await rev.page.mouse.move(at.x + 25, at.y + 25, { steps: 5 });
+  await rev.page.mouse.up();
+  await rev.page.keyboard.up('Shift');
+  await rev.page.locator('#decision .what').waitFor();
+  assert.equal(await text(rev.page, '#decision .what'), 'Đã chọn 1 thôn');
+  assert.deepEqual(await rev.page.evaluate(() => window.phusong.map.getFilter('points-selected')[2][1]), [target.id]);
+  await rev.page.locator('#decision button[data-action="clear"]').click();
+  // Keyboard: the village in the list, Enter, its "select" button, Enter.
+  await rev.page.locator(`#in-view button[data-point="${target.id}"]`).focus();
+  await rev.page.keyboard.press('Enter');
+  await rev.page.locator('#detail button[data-action="toggle"]').waitFor();
+  await rev.page.locator('#detail button[data-action="toggle"]').focus();
+  await rev.page.keyboard.press('Enter');
+  await rev.page.locator('#decision .what').waitFor();
+  assert.equal(await text(rev.page, '#decision .what'), 'Đã chọn 1 thôn');
+  assert.equal(await rev.page.getAttribute('#detail button[data-action="toggle"]', 'aria-pressed'), 'true');
+  // Returning needs a comment.
+  await rev.page.locator('#decision button[data-action="returned"]').click();
+  await rev.page.locator('#decision-error:not(:empty)').waitFor();
+  assert.equal(await text(rev.page, '#decision-error'), 'Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.');
+  const villageComment = 'Toạ độ lệch sang xã bên cạnh; đo lại bằng GPS.';
+  await rev.page.locator('#decision-comment').fill(villageComment);
+  const pointDecision = rev.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/points/decision');
+  await rev.page.locator('#decision button[data-action="returned"]').click();
+  const pd = await pointDecision;
+  assert.equal(pd.status(), 200);
+  assert.deepEqual(JSON.parse(pd.request().postData()), { point_ids: [target.id], status: 'returned', comment: villageComment });
+  await rev.page.waitForFunction(() => document.querySelector('#notice').textContent === 'Đã trả lại 1 thôn.');
+  await rev.page.waitForFunction((id) => {
+    const m = window.phusong.map;
+    return m.areTilesLoaded() && m.querySourceFeatures('points', { sourceLayer: 'points' }).some((f) => f.properties.id === id && f.properties.status === 'returned');
+  }, target.id);
+  // The detail panel, still open, shows the decision and its history.
+  await rev.page.waitForFunction(() => /Bị trả lại/.test(document.querySelector('#detail').textContent));
+  assert.match(await text(rev.page, '#detail'), /Trả lại thôn — e2e-reviewer: “Toạ độ lệch sang xã bên cạnh; đo lại bằng GPS\.”/);
+  await shot(rev, 'reviewer-map-returned-vi.png');
+  assertClean(rev);
+
+  // Filters: the one village in view shows only when it matches.
+  step('reviewer: filters');
+  const drawnIs = (n) => rev.page.waitForFunction((want) => {
+    const m = window.phusong.map;
+    return m.areTilesLoaded() && m.queryRenderedFeatures({ layers: ['points'] }).length === want;
+  }, n);
+  await drawnIs(1);
+  for (const [sel, value, n] of [['#f-status', 'accepted', 0], ['#f-status', 'returned', 1], ['#f-category', 'lom_song', 0],
+    ['#f-category', 'trang_song', 1]]) {
+    await rev.page.selectOption(sel, value);
+    await drawnIs(n);
+  }
+  await rev.page.locator('#f-reset').click();
+  // Submitted from tomorrow on: nothing yet.
+  const tomorrow = await rev.page.evaluate(() => {
+    const d = new Date();
+    d.setDate(d.getDate() + 1);
+    return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  });
+  await rev.page.fill('#f-from', tomorrow);
+  await rev.page.locator('#f-from').dispatchEvent('change');
+  await drawnIs(0);
+  await rev.page.locator('#f-reset').click();
+  await drawnIs(1);
+  // The first submission no longer holds the village (the second updated it).
+  await rev.page.selectOption('#f-submission', String(firstID));
+  await drawnIs(0);
+  await rev.page.locator('#f-reset').click();
+  await drawnIs(1);
+  assert.equal(await rev.page.inputValue('#f-status'), '');
   assertClean(rev);
 
   // The decision through the API, with a session of its own.
   step('API');
-  const get = await apiSession(reviewer);
   const sub = await get(`/api/v1/submissions/${secondID}`);
   assert.equal(sub.status, 'accepted');
   assert.ok(sub.decided_at, 'decided_at is set');
   assert.equal((await get('/api/v1/submissions?status=submitted')).submissions.length, 0, 'nothing waits any more');
   assert.equal((await get(`/api/v1/submissions/${firstID}`)).review_comment, comment);
+  const returnedPoint = await get(`/api/v1/points/${target.id}`);
+  assert.equal(returnedPoint.status, 'returned');
+  assert.equal(returnedPoint.review_comment, villageComment);
+  const others = (await get(`/api/v1/points?submission=${secondID}&status=accepted`)).features;
+  assert.equal(others.length, 2, 'the two other villages stay accepted');
+
+  // Province: the map of its province, and the checklist of what to fix.
+  step('province: map and checklist');
+  await prov.page.reload();
+  await view(prov, 'map');
+  await mapReady(prov.page, 'provinces');
+  await visible(prov.page, `#map-checklist li[data-point="${target.id}"]`);
+  assert.equal(await text(prov.page, `#map-checklist li[data-point="${target.id}"] .what`), `Bản Nậm Củm: “${villageComment}”`);
+  assert.equal(await prov.page.getAttribute(`#map-checklist li[data-sub="${firstID}"]`, 'data-done'), 'true');
+  assert.match(await text(prov.page, `#map-checklist li[data-sub="${firstID}"]`), new RegExp(`Đã nộp lại \\(lượt số ${secondID}\\)\\.`));
+  assert.equal(await prov.page.isHidden('#map-queue'), true, 'no review queue for a province officer');
+  assert.equal(await prov.page.isHidden('#decision'), true, 'no decisions for a province officer');
+  await prov.page.locator(`#map-checklist li[data-point="${target.id}"] button`).click();
+  await prov.page.waitForFunction(() => document.querySelector('#detail h3') && document.querySelector('#detail h3').textContent === 'Bản Nậm Củm');
+  assert.match(await text(prov.page, '#detail'), /Trạng thái Bị trả lại/);
+  await mapReady(prov.page, 'points');
+  const provPoints = await pointsDrawn(prov.page);
+  assert.ok(provPoints.length > 0 && provPoints.every((p) => p.province === '12'), 'a province officer sees only its province');
+  await checkUsable(prov);
+  await shot(prov, 'province-map-vi.png');
+  // The dashboard marks the officer's province.
+  await view(prov, 'dashboard');
+  await prov.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
+  assert.equal(await prov.page.getAttribute('#ranking tbody tr[data-code="12"]', 'aria-current'), 'true');
+  assert.match(await text(prov.page, '#ranking tbody tr[data-code="12"]'), /Lai Châu Tỉnh của bạn/);
+  assert.equal(await prov.page.locator('#ranking tbody tr.mine').count(), 1);
+  await view(prov, 'work');
+  assertClean(prov);
 
   // Province: the accepted status, then the page in English.
   step('province: English');
@@ -406,18 +689,108 @@ try {
   assert.equal(await text(prov.page, '#upload-title'), 'Submit survey data');
   assertClean(prov);
 
+  // Dashboard: the ranking, the totals and the charts.
+  step('dashboard');
+  await view(rev, 'dashboard');
+  await rev.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
+  const lc = '#ranking tbody tr[data-code="12"]';
+  assert.equal(await rev.page.locator('#ranking tbody tr').first().getAttribute('data-code'), '12', 'Lai Châu ranks first');
+  // Rank, province, score, submitted, accepted, awaiting, returned, areas,
+  // households uncovered (45 + 61), sites, cost, packages, without signal (2 of 3).
+  assert.equal(await text(rev.page, lc), '1 Lai Châu 33,3 3 2 0 1 0 106 0 0 tỷ đồng 0 66,7 %');
+  assert.match(await text(rev.page, '#ranking tbody tr[data-code="01"]'), /^Chưa xếp hạng Hà Nội — 0 /);
+  assert.equal(await text(rev.page, '#dash-totals [data-key="tPoints"] dd'), '3');
+  assert.equal(await text(rev.page, '#dash-totals [data-key="tAccepted"] dd'), '2');
+  assert.match(await text(rev.page, '#dash-formula'), /^Điểm xếp hạng = 100 ×/);
+  for (const c of ['#chart-points', '#chart-households']) {
+    const box = await rev.page.locator(c).boundingBox();
+    assert.ok(box && box.width > 200 && box.height > 50, `${c} is drawn: ${JSON.stringify(box)}`);
+    assert.match(await rev.page.getAttribute(c, 'aria-label'), /^Biểu đồ cột/);
+  }
+  await checkUsable(rev);
+  await shot(rev, 'dashboard-vi.png');
+  await rev.page.setViewportSize({ width: 1280, height: 900 });
+  await rev.page.locator('#ranking thead th').first().waitFor({ state: 'visible' });
+  await checkUsable(rev);
+  await shot(rev, 'dashboard-desktop-vi.png');
+  await rev.page.setViewportSize(tablet);
+  assertClean(rev);
+
+  // Areas: grouped from the accepted villages; click one for its figures.
+  step('reviewer: an area');
+  const job = await apiPost(reviewer, '/api/v1/areas/recompute', { province: '12', wait: true });
+  assert.equal(job.status, 'done');
+  await rev.page.reload();
+  await view(rev, 'map');
+  const lc1 = subPoints.find((f) => f.properties.ref_id === 'LC-001').geometry.coordinates;
+  await jump(rev.page, lc1, 11);
+  await mapReady(rev.page, 'areas');
+  // A pixel inside the area, away from its village and site.
+  const inArea = await rev.page.evaluate(() => {
+    const m = window.phusong.map;
+    m.getCanvas().scrollIntoView({ block: 'nearest' });
+    const c = m.getCanvas().getBoundingClientRect();
+    for (let y = 10; y < c.height - 10; y += 6) {
+      for (let x = 10; x < c.width - 10; x += 6) {
+        const hit = (layers, r) => m.queryRenderedFeatures([[x - r, y - r], [x + r, y + r]], { layers }).length > 0;
+        if (hit(['areas-fill'], 0) && !hit(['points', 'sites'], 12)) return { x: c.left + x, y: c.top + y };
+      }
+    }
+    return null;
+  });
+  assert.ok(inArea, 'the area is drawn');
+  const areaResp = rev.page.waitForResponse((r) => /^\/api\/v1\/areas\/\d+$/.test(new URL(r.url()).pathname));
+  await rev.page.mouse.click(inArea.x, inArea.y);
+  assert.equal((await areaResp).status(), 200);
+  await rev.page.waitForFunction(() => /^Vùng lõm sóng số \d+$/.test(document.querySelector('#detail h3')?.textContent || ''));
+  const areaText = await text(rev.page, '#detail');
+  for (const want of [/Tỉnh Tỉnh Lai Châu/, /Số thôn 1 Số hộ 45/, /Trạm đề xuất 1/, /Chi phí ước tính [\d,]+ tỷ đồng/, /Lịch sử .*Phiên bản 1 \(vùng mới\): \S/]) {
+    assert.match(areaText, want);
+  }
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-map-area-vi.png');
+  assertClean(rev);
+
   step('reviewer: English');
+  await view(rev, 'work');
   await rev.page.locator('#lang').click();
   await rev.page.waitForFunction(() => document.documentElement.lang === 'en');
   assert.equal(await text(rev.page, '#queue-counts'), 'No submission is awaiting review.');
   assert.match(await text(rev.page, `#recent tr[data-id="${secondID}"]`), /Tỉnh Lai Châu .*Accepted/);
   await shot(rev, 'reviewer-en.png');
+  await view(rev, 'map');
+  assert.equal(await rev.page.getAttribute('.maplibregl-ctrl-zoom-in', 'title'), 'Zoom in');
+  assert.match(await text(rev.page, '#map-filters legend'), /^Filters$/);
+  assert.match(await text(rev.page, '#detail h3'), /^Dead-zone area \d+$/);
+  assert.match(await text(rev.page, '#detail'), /Villages 1 Households 45/);
+  await rev.page.locator(`#map-filters`).waitFor();
+  await jump(rev.page, at0, 13);
+  await rev.page.locator(`#in-view button[data-point="${target.id}"]`).click();
+  await rev.page.waitForFunction(() => document.querySelector('#detail h3')?.textContent === 'Bản Nậm Củm');
+  assert.match(await text(rev.page, '#detail'), /Status Returned/);
+  assert.match(await text(rev.page, '#detail'), /History .*Village returned — e2e-reviewer/);
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-map-en.png');
+  await view(rev, 'dashboard');
+  await rev.page.waitForFunction(() => document.querySelector('#dash-title').textContent === 'National progress and provincial ranking');
+  assert.match(await text(rev.page, '#ranking tbody tr[data-code="12"]'), /^1 Lai Châu 33\.3 3 2 0 1 /);
+  await shot(rev, 'dashboard-en.png');
   assertClean(rev);
 
   // Operator: only the note about bid packages.
   step('operator');
   const op = await newPage(browser, 'operator');
   await login(op, operator);
+  // Operators start on the map: the boundaries and the published packages
+  // (none yet); no survey layer.
+  await visible(op.page, '#map-view');
+  await mapReady(op.page, 'provinces');
+  assert.equal(await op.page.evaluate(() => window.phusong.map.getSource('points')), undefined, 'no points source for an operator');
+  assert.match(await text(op.page, '#map-packages'), /Chưa có gói thầu nào được công bố/);
+  assert.ok(!op.requests.some((r) => r.includes('/tiles/points') || r.includes('/tiles/areas')), 'an operator asks for no survey tiles');
+  await checkUsable(op);
+  await shot(op, 'operator-map-vi.png');
+  await view(op, 'work');
   await visible(op.page, '#operator-view');
   for (const s of ['#province-view', '#review-view']) assert.equal(await op.page.isHidden(s), true, `${s} hidden for an operator`);
   assert.equal(await text(op.page, '#role-line'), 'Doanh nghiệp viễn thông — viettel');
@@ -445,12 +818,75 @@ try {
   step('admin');
   const adm = await newPage(browser, 'admin');
   await login(adm, admin);
+  await visible(adm.page, '#map-view');
+  await mapReady(adm.page, 'points');
+  await view(adm, 'work');
   await visible(adm.page, '#review-view');
   assert.equal(await text(adm.page, '#role-line'), 'Quản trị hệ thống');
   await visible(adm.page, `#recent tr[data-id="${secondID}"][data-status="accepted"]`);
   await checkUsable(adm);
   await shot(adm, 'admin-vi.png');
   assertClean(adm);
+
+  // The same service with the public dashboard on: anonymous visitors
+  // see the figures under the login form, and nothing else.
+  step('public dashboard');
+  const pub = await newPage(browser, 'public', new URL(publicBase).origin);
+  await pub.page.goto(publicBase + '/');
+  await visible(pub.page, '#login-form');
+  await visible(pub.page, '#dashboard-view');
+  await pub.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
+  assert.equal(await text(pub.page, '#dash-title'), 'Số liệu công khai: tiến độ xoá thôn lõm sóng');
+  assert.match(await text(pub.page, '#ranking tbody tr[data-code="12"]'), /^1 Lai Châu 33,3 /);
+  assert.ok(!pub.requests.some((r) => /\/tiles\/|\/api\/v1\/points|\/auth\/me/.test(r)), `the public page asks only for aggregates: ${pub.requests.join(', ')}`);
+  await checkUsable(pub);
+  await shot(pub, 'public-dashboard-vi.png');
+  assertClean(pub);
+
+  // First load of the map page, cold cache, already logged in: every byte
+  // over the wire (response headers and compressed bodies) until the map
+  // is drawn, the worker's script and its tile requests included; and the
+  // time to interactive, from the start of navigation to the map's first
+  // "idle" (tiles drawn, handlers bound), measured, not asserted.
+  // Playwright reports a worker script's body as 0 bytes, so the body is
+  // the larger of that and Content-Length (the compressed length).
+  step('map: first load');
+  const cookie = await sessionCookie(reviewer);
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    await ctx.addCookies([{ name: cookie.name, value: cookie.value, url: base, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+    await ctx.addInitScript(() => { localStorage.setItem('phusong.session', '1'); localStorage.setItem('phusong.view', 'map'); });
+    const page = await ctx.newPage();
+    const w = watch(page, `first-load-${i + 1}`);
+    const measured = [];
+    ctx.on('requestfinished', (r) => measured.push((async () => {
+      const s = await r.sizes();
+      const resp = await r.response();
+      const len = Number((await resp.allHeaders())['content-length'] || 0);
+      return { url: r.url(), bytes: s.responseHeadersSize + Math.max(s.responseBodySize, len) };
+    })()));
+    await page.goto(base + '/');
+    await mapReady(page, 'points');
+    await page.waitForFunction(() => performance.getEntriesByName('phusong-map-interactive').length > 0);
+    const tti = await page.evaluate(() => Math.round(performance.getEntriesByName('phusong-map-interactive')[0].startTime));
+    const kind = (u) => (u.includes('/tiles/') ? 'tiles' : u.includes('/api/') ? 'api' : 'assets');
+    const by = { assets: 0, api: 0, tiles: 0 };
+    const done = await Promise.all(measured);
+    for (const r of done) by[kind(r.url)] += r.bytes;
+    const total = by.assets + by.api + by.tiles;
+    runs.push({ total_bytes: total, ...Object.fromEntries(Object.entries(by).map(([k, v]) => [k + '_bytes', v])), requests: done.length, tti_ms: tti });
+    if (i === 0) await shot(w, 'map-first-load.png');
+    assertClean(w);
+    await ctx.close();
+  }
+  const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
+  const figures = { runs, median_total_bytes: median('total_bytes'), median_tti_ms: median('tti_ms') };
+  fs.writeFileSync(path.join(artifacts, 'map-first-load.json'), JSON.stringify(figures, null, 2) + '\n');
+  log(`map first load: ${JSON.stringify(runs)}`);
+  console.log(`map_page_bytes=${figures.median_total_bytes}`);
+  console.log(`map_page_tti_ms=${figures.median_tti_ms}`);
+  for (const r of runs) assert.ok(r.total_bytes < 1_000_000, `the map page's first load is ${r.total_bytes} bytes over the wire, want < 1 MB`);
 
   for (const w of pages) assertClean(w);
   log('all checks passed');

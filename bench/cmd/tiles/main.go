@@ -308,7 +308,11 @@ func run() error {
 			return len(out.Raw), nil
 		}
 	}
-	goTile(ts)(0) // the snapshots of the provinces in the tiles, built once
+	for i := range int64(64) { // the snapshots of the provinces in the tiles, built once
+		if _, err := goTile(ts)(i); err != nil {
+			return err
+		}
+	}
 	goZ12 := load("inprocess_go_snapshot_z12", goTile(ts))
 	goSQL := load("inprocess_go_query_z12", goTile(tsDB))
 	sqlZ12 := load("inprocess_st_asmvt_z12", func(i int64) (int, error) {
