@@ -319,8 +319,10 @@ function defaultView() {
   return state.me && state.me.role === 'province' ? 'work' : 'map';
 }
 
+const loading = {}; // view → the promise of its module
 async function loadModule(name) {
-  if (!modules[name]) modules[name] = name === 'map' ? await import('./map.js') : await import('./dashboard.js');
+  if (!loading[name]) loading[name] = name === 'map' ? import('./map.js') : import('./dashboard.js');
+  modules[name] = await loading[name];
   return modules[name];
 }
 
@@ -371,7 +373,7 @@ $('#views').addEventListener('click', (ev) => {
   if (b) showView(b.dataset.view);
 });
 
-hooks.sessionEnded = () => sessionEnded();
+hooks.sessionEnded = () => { if (state.me) sessionEnded(); };
 hooks.notice = (n) => {
   state.notice = n;
   render();
@@ -431,8 +433,7 @@ async function loadMe() {
   }
   render();
   if (state.me) {
-    await loadRoleData();
-    await showView(defaultView());
+    await Promise.all([loadRoleData(), showView(defaultView())]);
   } else if (state.config.public_dashboard) {
     await showPublicDashboard();
   }
@@ -571,6 +572,9 @@ $('#queue').addEventListener('submit', (ev) => ev.preventDefault());
 
 async function start() {
   render();
+  // A returning user who was on the map: fetch MapLibre while the page
+  // asks who is logged in.
+  if (localStorage.getItem(SESSION_HINT) && (localStorage.getItem(VIEW_KEY) || 'map') === 'map') loadModule('map').catch(() => {});
   // The deployment's options and the provinces first: the map and the
   // lists need them; both are public and fetched side by side.
   await Promise.all([

@@ -10,7 +10,7 @@
 // see their province (the server filters the tiles) and a checklist of
 // what to fix; operators see the boundaries and the published packages.
 import {
-  Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, LngLatBounds, setWorkerUrl,
+  Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, LngLatBounds, setWorkerUrl, prewarm,
 } from 'maplibre-gl';
 import {
   T, addStrings, state, $, t, el, api, both, msg, when, day, num, billions, provinceName, statusBadge,
@@ -20,6 +20,9 @@ import {
 // MapLibre starts its worker from this same-origin module (copied into
 // dist by the bundler); bundled code cannot find it from import.meta.url.
 setWorkerUrl(new URL('/static/maplibre-gl-worker.mjs', location.href).href);
+// Start the worker (520 KB of script to fetch and compile) now, while the
+// page still asks the API who is logged in, not once the map exists.
+prewarm();
 
 // POINT_ZOOM is the zoom from which the points layer holds single
 // villages; below it, cells counting them (the tile server aggregates).
@@ -425,6 +428,17 @@ function createMap() {
   map.on('idle', () => { updateInView(); updateStatus(); });
   map.on('zoomend', updateStatus);
   map.on('click', onMapClick);
+  // A tile refused with 401 means the session ended (the tiles come
+  // with the session cookie): log out like any other request would.
+  // Any other error stays on the console, as MapLibre prints it without
+  // a listener.
+  map.on('error', (e) => {
+    if (e.error && e.error.status === 401) {
+      hooks.sessionEnded();
+      return;
+    }
+    console.error(e.error || e);
+  });
   map.on('mousemove', onMapHover);
   map.on('mouseout', () => { if (m.hover) { m.hover.remove(); m.hover = null; } });
   setupBoxSelect(map);
@@ -932,7 +946,7 @@ function renderQueue() {
   }
   for (const s of waiting) {
     list.append(el('li', { 'data-id': s.id, class: m.focus && m.focus.id === s.id ? 'current' : null },
-      el('button', { type: 'button', class: 'link', 'data-sub': s.id, 'aria-label': t('showSub')(s) }, t('subLine')(s)),
+      el('button', { type: 'button', class: 'link', 'data-sub': s.id, title: t('showSub')(s) }, t('subLine')(s)),
       el('div', { class: 'meta' }, t('subMeta')(s))));
   }
 }
