@@ -37,11 +37,17 @@ CREATE TABLE area_clusters (
     area_ids      bigint[] NOT NULL,
     sites         double precision[] NOT NULL, -- x, y, 1 (microwave) or 0 (satellite) of each site
     data          bytea NOT NULL,              -- the points, packed by geo/area
-    network       bytea NOT NULL,              -- its lõm sóng points: id, lon, lat
+    network       bytea NOT NULL,              -- its lõm sóng points: x, y in metres
+    digest        bytea NOT NULL,              -- SHA-256 of the above: an unchanged group is not rewritten
     PRIMARY KEY (province_code, key)
 );
 -- Uncompressed: pglz costs more than the bytes it saves on packed floats.
 ALTER TABLE area_clusters ALTER COLUMN data SET STORAGE EXTERNAL, ALTER COLUMN network SET STORAGE EXTERNAL;
+
+-- SHA-256 of what an area's last version holds (figures, polygon, summary,
+-- sites), so that a recomputation tells a no-op from a change without
+-- reading and comparing them; NULL for versions written before.
+ALTER TABLE areas ADD COLUMN digest bytea;
 
 CREATE TABLE area_changes (
     province_code text NOT NULL,
@@ -125,5 +131,6 @@ DROP FUNCTION area_note_delete;
 DROP FUNCTION area_note_update;
 DROP FUNCTION area_note_insert;
 DROP TABLE area_changes;
+ALTER TABLE areas DROP COLUMN digest;
 DROP TABLE area_clusters;
 DROP TABLE area_provinces;

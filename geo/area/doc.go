@@ -11,10 +11,16 @@
 //     polygon but no sites (what bench/areas.sh compares with PostGIS).
 //   - Build: Group, then site plans, bounding, summaries, cost and score.
 //   - Assign: stable ids and the change list for the area versions.
+//   - Store: the recompute job (one province or all) that runs Build and
+//     Assign on the accepted points and writes areas, versions,
+//     memberships and sites, rebuilding only the groups that changed points
+//     touch (store_regroup.go, store_incremental.go); the area list and
+//     detail.
 //
-// This part is pure: no tables, no I/O. The store that writes areas,
-// versions and memberships (the tables of the areas migration) and the
-// recompute job belong beside it and are not here yet.
+// Group, Build and Assign are pure: no tables, no I/O. The Store owns the
+// tables of migrations 00007 (areas, area_versions, area_points,
+// area_sites, area_jobs) and 00010 (area_clusters, area_provinces,
+// area_changes and the triggers on survey_points that feed it).
 //
 // # Metres
 //
@@ -109,6 +115,59 @@
 // (gained and lost), merged, split, new and removed, with counts, the ids
 // involved and a reason in Vietnamese and English.
 //
+// # Regrouping after a change
+//
+// Recomputing a province after an accept gives exactly what Build on all
+// its accepted points and Assign against the stored areas give, without
+// either: the largest province of the 1M set has 93,539 points, and reading
+// them again took ~400 ms (its rows are scattered over the table), Build
+// ~150 ms. A recomputation stores, per group of the partition (before
+// bounding), in area_clusters: each point as Build read it and the area it
+// went to (packed, snapshot.go), its lõm sóng points in metres, its extent
+// and its sites with their backhaul; and in area_provinces the fingerprint
+// of the configuration. Triggers on survey_points note in area_changes
+// every point that is accepted before or after a statement changes it,
+// whatever wrote it (decisions, resubmissions, SQL).
+//
+// The next recomputation reads and empties that journal, with each noted
+// point as it is now, and rebuilds a stored group when
+//
+//   - a noted point was in it (returned, resubmitted, moved, or accepted
+//     again);
+//   - a point accepted now lies within eps of one of its points (it joins
+//     it; the extent is the quick test, the points the exact one);
+//   - its backhaul may change: a satellite site within microwave reach of a
+//     lõm sóng point accepted now, or a microwave site with no lõm sóng
+//     point left within reach (by a millimetre to spare) when one goes.
+//
+// Every other group is a group of the new partition as it is, with the same
+// points, sites and figures: no point of it changed, none can join it (the
+// groups were eps apart and no point came near), and its sites reach the
+// same network. Only its stored rows are left alone: no reading, no
+// writing. The rebuilt groups' points, the accepted noted points, and the
+// lõm sóng points of the groups within the largest radius plus microwave
+// reach of them (the network their new sites may reach) go through Build;
+// the points are in id order, so the groups come in the order a full Build
+// gives them, and Assign, given only the stored areas of the rebuilt
+// groups, gives the same ids, the same new ids from the sequence and the
+// same changes. An area whose points are the same gets a new version when
+// anything it stores differs (figures, polygon, summary, sites): a point
+// may have moved or changed its households, terrain or village.
+//
+// A full recomputation (phusong areas recompute --full, "full": true) reads
+// every accepted point and rewrites every stored group; it also runs when
+// nothing is stored for the province, the configuration changed, a noted
+// point was deleted (its membership went with it), or the journal is too
+// long to be worth it: over a quarter of the province's points, or over
+// 1,000 points in one statement (the trigger then notes point 0 instead of
+// listing them). TestIncrementalMatchesFull applies random batches of
+// accepts, returns and resubmissions (moved points, changed categories) to
+// two databases, one regrouped incrementally and one in full, and finds
+// every table of areas identical after each batch, and the areas equal to
+// Build's from scratch; two far groups of trắng sóng villages switch between
+// satellite and microwave as a lõm sóng point 9 km away is accepted and
+// returned.
+//
 // # Figures
 //
 // On the 2-core development machine (AMD EPYC, shared with other work, so
@@ -130,10 +189,12 @@
 //
 // # Not done here
 //
-// No database access, no recompute job, no HTTP. No concave hulls: a
-// convex hull grown by the coverage radius is what the sites must reach
-// anyway. No regrouping of only the changed neighbourhood: Build on one
-// province is fast enough to redo it whole.
+// No HTTP (api/areas.go). No concave hulls: a convex hull grown by the
+// coverage radius is what the sites must reach anyway. No regrouping below
+// the group: a rebuilt group is planned whole (site.Plan over all its
+// points, as a full recomputation plans it, so that the result is the
+// same), and the groups an accept touches bound what it costs: 5 random
+// accepts in the largest province touch groups of 10,000–25,000 points.
 //
 // # Glossary
 //

@@ -467,3 +467,65 @@ func TestRegroupFallsBackToFull(t *testing.T) {
 		checkFromScratch(t, ctx, pool, cfg)
 	}
 }
+
+// TestRecomputeSameContent: a recomputation writes a new version of an area
+// whose points are the same only when something it stores changed (here a
+// population), also for versions written before areas had a digest (whose
+// sites list input indices, not point ids).
+func TestRecomputeSameContent(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	ctx := phusong.WithActor(context.Background(), phusong.Actor{Username: "rev", Role: phusong.RoleReviewer})
+	st, as := survey.NewStore(pool), area.NewStore(pool)
+	var pts []survey.Point
+	for i := range 12 {
+		pts = append(pts, village(fmt.Sprintf("S%d", i), 103.2+float64(i%4)*0.01, 22.1+float64(i/4)*0.05))
+	}
+	submitAccepted(t, ctx, st, pts)
+	cfg, err := area.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recompute := func(full bool) area.ProvinceResult {
+		t.Helper()
+		j, err := as.StartJob(ctx, "12", cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Full = full
+		if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" {
+			t.Fatalf("%v %+v", err, j)
+		}
+		return j.Results[0]
+	}
+	versions := func() int {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM area_versions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	first := recompute(false)
+	n := versions()
+	for _, legacy := range []bool{false, true} {
+		if legacy {
+			if _, err := pool.Exec(ctx, `UPDATE areas SET digest = NULL`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := pool.Exec(ctx, `UPDATE area_versions SET sites =
+				(SELECT jsonb_agg(s || '{"points": [0, 1]}') FROM jsonb_array_elements(sites) s) WHERE sites <> '[]'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r := recompute(true); r.Changes[area.Kept] != first.Areas || versions() != n {
+			t.Fatalf("legacy %v: nothing changed, yet %v and %d versions (want %d)", legacy, r.Changes, versions(), n)
+		}
+		if _, err := pool.Exec(ctx, `UPDATE survey_points SET population = households * 5 + $1 WHERE ref_id = 'S5'`, n); err != nil {
+			t.Fatal(err)
+		}
+		if r := recompute(false); r.Changes[area.Changed] != 1 || versions() != n+1 {
+			t.Fatalf("legacy %v: a population changed, yet %v and %d versions (want %d)", legacy, r.Changes, versions(), n+1)
+		}
+		n++
+	}
+}

@@ -22,6 +22,7 @@ type clusterHeader struct {
 	minX, minY, maxX, maxY float64
 	areaIDs                []int64
 	sites                  []float64 // x, y, 1 for microwave or 0 for satellite, per site
+	digest                 []byte
 }
 
 // distTo returns the distance in metres from (x, y) to the extent.
@@ -286,7 +287,7 @@ func planIncremental(ctx context.Context, tx pgx.Tx, province, fp string, cfg Co
 		}
 	}
 
-	in := &regroupInput{mode: ModeIncremental}
+	in := &regroupInput{mode: ModeIncremental, replaced: map[int64][]byte{}}
 	var boxes []clusterHeader // extents of what is rebuilt, for the places it may need
 	var lists [][]snapPoint
 	n := len(added)
@@ -295,7 +296,7 @@ func planIncremental(ctx context.Context, tx pgx.Tx, province, fp string, cfg Co
 			in.kept = append(in.kept, headers[i])
 			continue
 		}
-		in.drop = append(in.drop, headers[i].key)
+		in.replaced[headers[i].key] = headers[i].digest
 		boxes = append(boxes, headers[i])
 		lists = append(lists, points[i])
 		n += len(points[i])
@@ -442,14 +443,14 @@ func (c Config) maxEps() float64 {
 
 // loadHeaders reads the stored groups of a province, without their points.
 func loadHeaders(ctx context.Context, tx pgx.Tx, province string) ([]clusterHeader, error) {
-	rows, err := tx.Query(ctx, `SELECT key, points, min_x, min_y, max_x, max_y, area_ids, sites
+	rows, err := tx.Query(ctx, `SELECT key, points, min_x, min_y, max_x, max_y, area_ids, sites, digest
 		FROM area_clusters WHERE province_code = $1 ORDER BY key`, province)
 	if err != nil {
 		return nil, fmt.Errorf("stored groups: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (clusterHeader, error) {
 		var h clusterHeader
-		err := r.Scan(&h.key, &h.points, &h.minX, &h.minY, &h.maxX, &h.maxY, &h.areaIDs, &h.sites)
+		err := r.Scan(&h.key, &h.points, &h.minX, &h.minY, &h.maxX, &h.maxY, &h.areaIDs, &h.sites, &h.digest)
 		return h, err
 	})
 	if err != nil {

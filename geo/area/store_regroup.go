@@ -1,7 +1,10 @@
 package area
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -67,9 +70,11 @@ type regroupInput struct {
 	outside []xy       // lõm sóng places of the province not in pts that the new sites may reach, metres
 	prev    []Previous // the stored areas of the groups replaced
 	stored  map[int64]storedArea
-	// Incremental only: the stored groups replaced, and the ones left as
-	// they are (whose areas are all kept).
-	drop []int64
+	// replaced holds the digests of the stored groups the new ones replace
+	// (all of the province's in a full recomputation), by key.
+	replaced map[int64][]byte
+	// Incremental only: the stored groups left as they are (whose areas
+	// are all kept).
 	kept []clusterHeader
 }
 
@@ -146,13 +151,16 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 				continue
 			}
 			a := areas[c.Index]
-			content, err := contentOf(a, in.ids)
-			if err != nil {
-				return fmt.Errorf("area %d: %w", c.ID, err)
-			}
+			digest := digestOf(a, in.ids)
 			old, had := in.stored[c.ID]
 			kind := c.Kind
-			if kind == Kept && had && old.same(a, content) {
+			same := false
+			if kind == Kept && had {
+				if same, err = old.same(a, in.ids, digest); err != nil {
+					return fmt.Errorf("area %d: %w", c.ID, err)
+				}
+			}
+			if same {
 				// Same points, same figures: no new version.
 			} else {
 				if kind == Kept {
@@ -160,7 +168,11 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 					c.Reason = phusong.Message{VI: "Tính lại với tham số hoặc dữ liệu mới; các điểm không đổi.",
 						EN: "Recomputed with new parameters or data; same points."}
 				}
-				queueWriteArea(w, province, c.ID, old.version+1, kind, c.Reason, a, content, next[c.Index], jobID)
+				content, err := contentOf(a, in.ids)
+				if err != nil {
+					return fmt.Errorf("area %d: %w", c.ID, err)
+				}
+				queueWriteArea(w, province, c.ID, old.version+1, kind, c.Reason, a, content, digest, next[c.Index], jobID)
 			}
 			res.Changes[kind]++
 			sites.add(c.ID, a)
@@ -172,10 +184,9 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 		}
 		sites.queue(w, province)
 		queueMembership(w, province, in.prev, pointIDs, pointAreas)
-		if in.mode == ModeFull {
-			w.queue("stored groups", `DELETE FROM area_clusters WHERE province_code = $1`, province)
-		} else if len(in.drop) > 0 {
-			w.queue("stored groups", `DELETE FROM area_clusters WHERE province_code = $1 AND key = ANY($2)`, province, in.drop)
+		groups, gone := clusterRows(province, in, g, areas, areaIDs)
+		if len(gone) > 0 {
+			w.queue("stored groups", `DELETE FROM area_clusters WHERE province_code = $1 AND key = ANY($2)`, province, gone)
 		}
 		w.queue("province state", `INSERT INTO area_provinces (province_code, config) VALUES ($1, $2)
 			ON CONFLICT (province_code) DO UPDATE SET config = EXCLUDED.config, computed_at = now()`, province, fp)
@@ -193,8 +204,12 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 		if err := w.send(ctx, tx); err != nil {
 			return err
 		}
-		if err := writeClusters(ctx, tx, province, in, g, areas, areaIDs); err != nil {
-			return err
+		if len(groups) > 0 {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_clusters"},
+				[]string{"province_code", "key", "points", "min_x", "min_y", "max_x", "max_y", "area_ids", "sites", "data", "network", "digest"},
+				pgx.CopyFromRows(groups)); err != nil {
+				return fmt.Errorf("stored groups: %w", err)
+			}
 		}
 		return nil
 	})
@@ -216,58 +231,93 @@ func planFull(ctx context.Context, tx pgx.Tx, province string) (*regroupInput, e
 	if err != nil {
 		return nil, err
 	}
-	return &regroupInput{mode: ModeFull, ids: ids, pts: pts, prev: prev, stored: stored}, nil
+	in := &regroupInput{mode: ModeFull, ids: ids, pts: pts, prev: prev, stored: stored, replaced: map[int64][]byte{}}
+	rows, err := tx.Query(ctx, `SELECT key, digest FROM area_clusters WHERE province_code = $1`, province)
+	if err != nil {
+		return nil, fmt.Errorf("stored groups: %w", err)
+	}
+	var key int64
+	var digest []byte
+	if _, err := pgx.ForEachRow(rows, []any{&key, &digest}, func() error {
+		in.replaced[key] = digest
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("stored groups: %w", err)
+	}
+	return in, nil
 }
 
-// writeClusters stores the new groups of g, in place of the ones the
-// recomputation rebuilt (deleted before).
-func writeClusters(ctx context.Context, tx pgx.Tx, province string, in *regroupInput, g *Grouping, areas []Area, areaIDs []int64) error {
-	if g == nil {
-		return nil
-	}
-	pointArea := make([]int64, len(in.pts))
-	clusterAreas := make([][]int, len(g.Clusters))
-	for i, a := range areas {
-		for _, idx := range a.Points {
-			pointArea[idx] = areaIDs[i]
-		}
-		clusterAreas[a.Cluster] = append(clusterAreas[a.Cluster], i)
-	}
-	rows := make([][]any, len(g.Clusters))
-	var sp []snapPoint
-	var ps []xy
-	for k, cl := range g.Clusters {
-		sp, ps = sp[:0], ps[:0]
-		minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-		for _, idx := range cl.Points {
-			minX, maxX = math.Min(minX, g.X[idx]), math.Max(maxX, g.X[idx])
-			minY, maxY = math.Min(minY, g.Y[idx]), math.Max(maxY, g.Y[idx])
-			sp = append(sp, snapPoint{id: in.ids[idx], area: pointArea[idx], p: in.pts[idx]})
-			if in.pts[idx].Category == survey.LomSong {
-				ps = append(ps, xy{g.X[idx], g.Y[idx]})
+// clusterRows returns the area_clusters rows of the new groups of g that
+// differ from the stored ones they replace (by digest), and the keys of the
+// stored rows to delete first: replaced and not kept as they are.
+func clusterRows(province string, in *regroupInput, g *Grouping, areas []Area, areaIDs []int64) ([][]any, []int64) {
+	var rows [][]any
+	unchanged := map[int64]bool{}
+	if g != nil {
+		pointArea := make([]int64, len(in.pts))
+		clusterAreas := make([][]int, len(g.Clusters))
+		for i, a := range areas {
+			for _, idx := range a.Points {
+				pointArea[idx] = areaIDs[i]
 			}
+			clusterAreas[a.Cluster] = append(clusterAreas[a.Cluster], i)
 		}
-		var ids []int64
-		sites := []float64{}
-		for _, i := range clusterAreas[k] {
-			ids = append(ids, areaIDs[i])
-			for _, st := range areas[i].Sites {
-				mw := 0.0
-				if st.Backhaul == site.Microwave {
-					mw = 1
+		var sp []snapPoint
+		var ps []xy
+		for k, cl := range g.Clusters {
+			sp, ps = sp[:0], ps[:0]
+			minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+			for _, idx := range cl.Points {
+				minX, maxX = math.Min(minX, g.X[idx]), math.Max(maxX, g.X[idx])
+				minY, maxY = math.Min(minY, g.Y[idx]), math.Max(maxY, g.Y[idx])
+				sp = append(sp, snapPoint{id: in.ids[idx], area: pointArea[idx], p: in.pts[idx]})
+				if in.pts[idx].Category == survey.LomSong {
+					ps = append(ps, xy{g.X[idx], g.Y[idx]})
 				}
-				sites = append(sites, st.X, st.Y, mw)
 			}
+			var ids []int64
+			sites := []float64{}
+			for _, i := range clusterAreas[k] {
+				ids = append(ids, areaIDs[i])
+				for _, st := range areas[i].Sites {
+					mw := 0.0
+					if st.Backhaul == site.Microwave {
+						mw = 1
+					}
+					sites = append(sites, st.X, st.Y, mw)
+				}
+			}
+			data, network := packPoints(sp), packNetwork(ps)
+			key := in.ids[cl.Points[0]]
+			h := sha256.New()
+			var b []byte
+			for _, f := range []float64{minX, minY, maxX, maxY} {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+			}
+			for _, id := range ids {
+				b = binary.LittleEndian.AppendUint64(b, uint64(id))
+			}
+			for _, f := range sites {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+			}
+			h.Write(b)
+			h.Write(data)
+			h.Write(network)
+			digest := h.Sum(nil)
+			if old, ok := in.replaced[key]; ok && bytes.Equal(old, digest) {
+				unchanged[key] = true
+				continue
+			}
+			rows = append(rows, []any{province, key, len(cl.Points), minX, minY, maxX, maxY, ids, sites, data, network, digest})
 		}
-		rows[k] = []any{province, in.ids[cl.Points[0]], len(cl.Points), minX, minY, maxX, maxY, ids, sites,
-			packPoints(sp), packNetwork(ps)}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_clusters"},
-		[]string{"province_code", "key", "points", "min_x", "min_y", "max_x", "max_y", "area_ids", "sites", "data", "network"},
-		pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("stored groups: %w", err)
+	var gone []int64
+	for key := range in.replaced {
+		if !unchanged[key] {
+			gone = append(gone, key)
+		}
 	}
-	return nil
+	return rows, gone
 }
 
 // writes queues statements and sends them in one round trip (a pgx
@@ -352,9 +402,11 @@ func previous(ctx context.Context, tx pgx.Tx, province string) ([]Previous, map[
 	return prev, stored, err
 }
 
-// storedArea is what the last version of an area holds.
+// storedArea is what the last version of an area holds: its version, its
+// digest, and for versions written before the digest existed their content.
 type storedArea struct {
 	version                                                      int
+	digest                                                       []byte
 	points, villages, households, population, trangSong, lomSong int
 	sites                                                        int
 	cost                                                         int64
@@ -368,10 +420,11 @@ func storedFigures(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]store
 	if len(ids) == 0 {
 		return stored, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT a.id, a.version, a.points, a.villages, a.households, a.population, a.trang_song, a.lom_song,
-		    a.sites, a.cost_vnd, a.score, ST_AsBinary(a.geom), a.summary, v.sites
-		FROM areas a JOIN area_versions v ON v.area_id = a.id AND v.version = a.version
-		WHERE a.id = ANY($1)`, ids)
+	rows, err := tx.Query(ctx, `SELECT a.id, a.version, a.digest, a.points, a.villages, a.households, a.population, a.trang_song,
+		    a.lom_song, a.sites, a.cost_vnd, a.score,
+		    CASE WHEN a.digest IS NULL THEN ST_AsBinary(a.geom) END, CASE WHEN a.digest IS NULL THEN a.summary END,
+		    CASE WHEN a.digest IS NULL THEN (SELECT v.sites FROM area_versions v WHERE v.area_id = a.id AND v.version = a.version) END
+		FROM areas a WHERE a.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("previous areas: %w", err)
 	}
@@ -379,8 +432,8 @@ func storedFigures(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]store
 	for rows.Next() {
 		var id int64
 		var st storedArea
-		if err := rows.Scan(&id, &st.version, &st.points, &st.villages, &st.households, &st.population, &st.trangSong, &st.lomSong,
-			&st.sites, &st.cost, &st.score, &st.geom, &st.summary, &st.siteList); err != nil {
+		if err := rows.Scan(&id, &st.version, &st.digest, &st.points, &st.villages, &st.households, &st.population, &st.trangSong,
+			&st.lomSong, &st.sites, &st.cost, &st.score, &st.geom, &st.summary, &st.siteList); err != nil {
 			return nil, fmt.Errorf("previous areas: %w", err)
 		}
 		stored[id] = st
@@ -392,17 +445,58 @@ func storedFigures(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]store
 // holds: every figure, the polygon, the summary and the sites. Same points
 // do not mean same figures: a point may have moved, or its households,
 // terrain or village name changed, or the network its sites reach.
-func (st storedArea) same(a Area, c areaContent) bool {
+func (st storedArea) same(a Area, ids []int64, digest []byte) (bool, error) {
+	if st.digest != nil {
+		return bytes.Equal(st.digest, digest), nil
+	}
 	if st.points != len(a.Points) || st.villages != a.Villages || st.households != a.Households || st.population != a.Population ||
 		st.trangSong != a.TrangSong || st.lomSong != a.LomSong || st.sites != len(a.Sites) || st.cost != a.Cost.Total ||
 		st.score != a.Score.Value {
-		return false
+		return false, nil
+	}
+	c, err := contentOf(a, ids)
+	if err != nil {
+		return false, err
 	}
 	g, err := wkb.Unmarshal(st.geom)
 	if err != nil || !orb.Equal(g, a.Polygon) {
-		return false
+		return false, nil
 	}
-	return sameJSON(st.summary, c.summary, false) && sameJSON(st.siteList, c.sites, true)
+	return sameJSON(st.summary, c.summary, false) && sameJSON(st.siteList, c.sites, true), nil
+}
+
+// digestOf returns the SHA-256 of what a version of the area holds besides
+// its points: figures, summary, polygon, sites with the point ids each
+// serves (ids maps Build's input indices to them).
+func digestOf(a Area, ids []int64) []byte {
+	h := sha256.New()
+	fig, _ := json.Marshal([]any{len(a.Points), a.Villages, a.Households, a.Population, a.TrangSong, a.LomSong,
+		len(a.Sites), a.Cost.Total, a.Score.Value, summaryOf(a)})
+	h.Write(fig)
+	var b []byte
+	for _, poly := range a.Polygon {
+		for _, ring := range poly {
+			b = binary.LittleEndian.AppendUint64(b, uint64(len(ring)))
+			for _, p := range ring {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p[0]))
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p[1]))
+			}
+		}
+	}
+	h.Write(b)
+	for _, st := range a.Sites {
+		points := st.Points
+		st.Points = nil
+		j, _ := json.Marshal(st)
+		h.Write(j)
+		b = b[:0]
+		b = binary.LittleEndian.AppendUint64(b, uint64(len(points)))
+		for _, k := range points {
+			b = binary.LittleEndian.AppendUint64(b, uint64(ids[k]))
+		}
+		h.Write(b)
+	}
+	return h.Sum(nil)
 }
 
 // sameJSON compares two JSON texts as values: jsonb gives back its own
@@ -477,18 +571,18 @@ func contentOf(a Area, ids []int64) (areaContent, error) {
 
 // queueWriteArea writes a new version of an area.
 func queueWriteArea(w *writes, province string, id int64, version int, kind ChangeKind, reason phusong.Message,
-	a Area, c areaContent, pointIDs []int64, jobID int64) {
+	a Area, c areaContent, digest []byte, pointIDs []int64, jobID int64) {
 	w.queue(fmt.Sprintf("area %d", id), `
 		INSERT INTO areas (id, province_code, version, status, geom, points, villages, households, population,
-		                   trang_song, lom_song, sites, cost_vnd, score, summary)
-		VALUES ($1, $2, $3, 'active', ST_Multi(ST_GeomFromWKB($4, 4326)), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		                   trang_song, lom_song, sites, cost_vnd, score, summary, digest)
+		VALUES ($1, $2, $3, 'active', ST_Multi(ST_GeomFromWKB($4, 4326)), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = 'active', merged_into = NULL, geom = EXCLUDED.geom,
 		    points = EXCLUDED.points, villages = EXCLUDED.villages, households = EXCLUDED.households,
 		    population = EXCLUDED.population, trang_song = EXCLUDED.trang_song, lom_song = EXCLUDED.lom_song,
 		    sites = EXCLUDED.sites, cost_vnd = EXCLUDED.cost_vnd, score = EXCLUDED.score, summary = EXCLUDED.summary,
-		    updated_at = now()`,
+		    digest = EXCLUDED.digest, updated_at = now()`,
 		id, province, version, c.geom, len(a.Points), a.Villages, a.Households, a.Population, a.TrangSong, a.LomSong,
-		len(a.Sites), a.Cost.Total, a.Score.Value, c.summary)
+		len(a.Sites), a.Cost.Total, a.Score.Value, c.summary, digest)
 	reasonText, _ := json.Marshal(reason)
 	w.queue(fmt.Sprintf("area %d version %d", id, version), `
 		INSERT INTO area_versions (area_id, version, province_code, change, reason, geom, point_ids, sites, summary,

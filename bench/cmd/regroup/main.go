@@ -16,7 +16,8 @@
 //     random (-seed) are returned (POST /api/v1/points/decision): the
 //     reserve the rounds accept again.
 //  5. One recompute of every province (POST /api/v1/areas/recompute
-//     {"province": "", "wait": true}, with "full": true when -full-field).
+//     {"province": ""}, with "full": true when -full-field), polled at
+//     GET /api/v1/areas/jobs/{id} until done.
 //  6. -rounds rounds: in each province, accept -handful points of its
 //     reserve (POST /api/v1/points/decision), then POST
 //     /api/v1/areas/recompute {"province": "NN", "wait": true}, timed from
@@ -188,8 +189,9 @@ func (b *bench) run(ctx context.Context, file, serverLog string) error {
 		}
 	}
 
-	// One recompute of every province: the areas the rounds start from.
-	req := map[string]any{"province": "", "wait": true}
+	// One recompute of every province: the areas the rounds start from. As
+	// a job polled until done: it takes longer than a request may.
+	req := map[string]any{"province": "", "wait": false}
 	if b.fullField {
 		req["full"] = true
 	}
@@ -197,6 +199,15 @@ func (b *bench) run(ctx context.Context, file, serverLog string) error {
 	var job jobResult
 	if err := b.call("POST", "/api/v1/areas/recompute", req, &job); err != nil {
 		return err
+	}
+	for job.Status == "running" {
+		time.Sleep(250 * time.Millisecond)
+		if err := b.call("GET", "/api/v1/areas/jobs/"+strconv.FormatInt(job.ID, 10), nil, &job); err != nil {
+			return err
+		}
+	}
+	if job.Status != "done" {
+		return fmt.Errorf("recompute of every province: %+v", job)
 	}
 	areas := 0
 	for _, r := range job.Results {
@@ -318,7 +329,9 @@ func percentile(values []float64, p float64) float64 {
 }
 
 type jobResult struct {
+	ID      int64  `json:"id"`
 	Status  string `json:"status"`
+	Error   string `json:"error"`
 	Results []struct {
 		Province   string         `json:"province"`
 		Points     int            `json:"points"`
