@@ -191,12 +191,12 @@
 //
 // bench/regroup.sh, the 1M points loaded and accepted, 20 rounds of
 // accepting 5 points of the largest province (93,539 points) then POST
-// /api/v1/areas/recompute with "wait" (2026-11-23/24, four runs on a busy
-// machine): median 85–106 ms (regroup_largest_ms; target ≤ 200 ms), against
-// 419–946 ms for the code before in the same runs; the 5 points touch
-// groups of 10,000–25,000 points. A full recomputation of the same state
-// takes 680–960 ms, and finds nothing to change. bench/README.md keeps the
-// runs.
+// /api/v1/areas/recompute with "wait" (2026-11-23/24, five runs on a busy
+// machine): median 74–106 ms (regroup_largest_ms, median of the runs 87 ms;
+// target ≤ 200 ms), against 419–1,253 ms for the code before in the same
+// runs; the 5 points touch groups of 10,000–25,000 points. A full
+// recomputation of the same state takes 555–960 ms, and finds nothing to
+// change. bench/README.md keeps the runs.
 //
 // # Not done here
 //
