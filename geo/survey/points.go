@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,13 +159,9 @@ func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int,
 				"Có điểm trong danh sách không tồn tại.", "Some of the points do not exist.")
 		}
 		for pc, got := range byProvince {
-			strs := make([]string, len(got))
-			for i, id := range got {
-				strs[i] = strconv.FormatInt(id, 10)
-			}
 			if err := audit(ctx, tx, phusong.AuditEntry{Action: "point." + map[string]string{StatusAccepted: "accept", StatusReturned: "return"}[d.Status],
-				ObjectType: "survey_point", ObjectID: strings.Join(strs, ","), ProvinceCode: pc,
-				After: map[string]any{"status": d.Status, "comment": d.Comment, "count": len(got)}}); err != nil {
+				ObjectType: "survey_point", ObjectID: pointsObjectID(got), ProvinceCode: pc,
+				After: map[string]any{"status": d.Status, "comment": d.Comment, "count": len(got), "point_ids": got}}); err != nil {
 				return err
 			}
 		}
@@ -178,6 +175,23 @@ func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int,
 		return 0, fmt.Errorf("survey: decide points: %w", err)
 	}
 	return n, nil
+}
+
+// pointsObjectID names the points of one audit row: their ids when there
+// are few, else the first and last and how many. The audit trail's
+// object_id is btree-indexed (a row of a few thousand ids would not fit
+// the index: a decision on ~400 points failed); every id is in the row's
+// "after" summary anyway.
+func pointsObjectID(ids []int64) string {
+	const listed = 20
+	if len(ids) <= listed {
+		strs := make([]string, len(ids))
+		for i, id := range ids {
+			strs[i] = strconv.FormatInt(id, 10)
+		}
+		return strings.Join(strs, ",")
+	}
+	return fmt.Sprintf("%d…%d (%d)", slices.Min(ids), slices.Max(ids), len(ids))
 }
 
 func uniq(ids []int64) map[int64]bool {
