@@ -58,8 +58,15 @@ func (e *env) storePoints(t *testing.T, n int) {
 // regroups the province, so that every collection has features.
 func (e *env) loadReviewed(t *testing.T) {
 	t.Helper()
+	e.acceptAndGroup(t, testFile(t, "valid_utf8.csv"))
+}
+
+// acceptAndGroup uploads a survey file as Lai Châu's officer, accepts it
+// and groups the province's points into areas, through the API.
+func (e *env) acceptAndGroup(t *testing.T, file []byte) {
+	t.Helper()
 	rev := withToken(e.tokens[phusong.RoleReviewer])
-	resp, out := e.upload("/api/v1/submissions", "khao-sat.csv", testFile(t, "valid_utf8.csv"), withToken(e.tokens[phusong.RoleProvince]))
+	resp, out := e.upload("/api/v1/submissions", "khao-sat.csv", file, withToken(e.tokens[phusong.RoleProvince]))
 	if resp.StatusCode != 201 {
 		t.Fatalf("upload: %d %s", resp.StatusCode, out)
 	}

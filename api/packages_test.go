@@ -49,28 +49,15 @@ type pkgDetail struct {
 	} `json:"versions"`
 }
 
-// acceptedAreas loads the Lai Châu demo villages, accepts them and groups
-// them into areas, through the API.
+// acceptedAreas loads the Lai Châu demo villages (150, several areas),
+// accepts them and groups them into areas, through the API.
 func acceptedAreas(t *testing.T, e *env) {
 	t.Helper()
-	prov := withToken(e.tokens[phusong.RoleProvince])
-	rev := withToken(e.tokens[phusong.RoleReviewer])
 	csv, err := os.ReadFile("../cmd/phusong/demodata/survey_12.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, out := e.upload("/api/v1/submissions", "lc.csv", csv, prov)
-	if resp.StatusCode != 201 {
-		t.Fatalf("upload: %d %s", resp.StatusCode, out)
-	}
-	var sub subResp
-	json.Unmarshal(out, &sub)
-	if resp, out := e.do("POST", "/api/v1/submissions/"+itoa(sub.ID)+"/decision", map[string]string{"status": "accepted"}, rev); resp.StatusCode != 200 {
-		t.Fatalf("accept: %d %s", resp.StatusCode, out)
-	}
-	if resp, out := e.do("POST", "/api/v1/areas/recompute", map[string]any{"province": "12", "wait": true}, rev); resp.StatusCode != 200 {
-		t.Fatalf("recompute: %d %s", resp.StatusCode, out)
-	}
+	e.acceptAndGroup(t, csv)
 }
 
 // TestPackagesFlow walks a package from rule to download: preview, drafts,

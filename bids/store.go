@@ -853,16 +853,16 @@ func (s *Store) AddArea(ctx context.Context, id, areaID int64) (Detail, error) {
 			if _, err := tx.Exec(ctx, `DELETE FROM package_areas WHERE package_id = $1 AND area_id = $2`, *from, areaID); err != nil {
 				return fmt.Errorf("bids: move area %d: %w", areaID, err)
 			}
-			if _, err := tx.Exec(ctx, `UPDATE packages SET changed = true, updated_at = now() WHERE id = $1`, *from); err != nil {
-				return fmt.Errorf("bids: move area %d: %w", areaID, err)
+			if err := markChanged(ctx, tx, *from); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO package_areas (package_id, area_id, area_version, position)
 			VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM package_areas WHERE package_id = $1))`, id, areaID, version); err != nil {
 			return fmt.Errorf("bids: add area %d: %w", areaID, err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE packages SET changed = true, updated_at = now() WHERE id = $1`, id); err != nil {
-			return fmt.Errorf("bids: add area %d: %w", areaID, err)
+		if err := markChanged(ctx, tx, id); err != nil {
+			return err
 		}
 		return audit(ctx, tx, phusong.AuditEntry{Action: "package.area_add", ObjectType: "package", ObjectID: strconv.FormatInt(id, 10),
 			ProvinceCode: d.Province, Before: map[string]any{"package_id": from}, After: map[string]any{"area_id": areaID, "area_version": version}})
@@ -892,8 +892,8 @@ func (s *Store) RemoveArea(ctx context.Context, id, areaID int64) (Detail, error
 			return phusong.Errorf(phusong.ErrNotFound, "area_not_in_package",
 				fmt.Sprintf("Vùng số %d không có trong gói thầu số %d.", areaID, id), fmt.Sprintf("Area %d is not in package %d.", areaID, id))
 		}
-		if _, err := tx.Exec(ctx, `UPDATE packages SET changed = true, updated_at = now() WHERE id = $1`, id); err != nil {
-			return fmt.Errorf("bids: drop area %d: %w", areaID, err)
+		if err := markChanged(ctx, tx, id); err != nil {
+			return err
 		}
 		return audit(ctx, tx, phusong.AuditEntry{Action: "package.area_drop", ObjectType: "package", ObjectID: strconv.FormatInt(id, 10),
 			ProvinceCode: d.Province, Before: map[string]any{"area_id": areaID}})
@@ -936,8 +936,8 @@ func (s *Store) Refresh(ctx context.Context, id int64) (Detail, error) {
 			WHERE pa.package_id = $1 AND a.id = pa.area_id AND a.id = ANY($2)`, id, repinned); err != nil {
 			return fmt.Errorf("bids: refresh %d: %w", id, err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE packages SET changed = true, updated_at = now() WHERE id = $1`, id); err != nil {
-			return fmt.Errorf("bids: refresh %d: %w", id, err)
+		if err := markChanged(ctx, tx, id); err != nil {
+			return err
 		}
 		return audit(ctx, tx, phusong.AuditEntry{Action: "package.refresh", ObjectType: "package", ObjectID: strconv.FormatInt(id, 10),
 			ProvinceCode: d.Province, After: map[string]any{"dropped": dropped, "repinned": repinned}})
@@ -984,6 +984,15 @@ func (s *Store) Withdraw(ctx context.Context, id int64, reason string) (Detail, 
 		return Detail{}, err
 	}
 	return s.working(ctx, s.pool, a, id, false)
+}
+
+// markChanged notes that a package's working copy now differs from its
+// latest version, so it may be published again.
+func markChanged(ctx context.Context, tx pgx.Tx, id int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE packages SET changed = true, updated_at = now() WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("bids: package %d: %w", id, err)
+	}
+	return nil
 }
 
 func audit(ctx context.Context, tx pgx.Tx, e phusong.AuditEntry) error {
