@@ -73,6 +73,9 @@ type Basemap struct {
 	Attribution string `json:"attribution"`
 }
 
+// The map's snapshots of survey points also choose the OGC pages of points.
+var _ geofeature.PointIndex = (*tile.Store)(nil)
+
 // Route is one entry of the route table.
 type Route struct {
 	Method  string
@@ -207,7 +210,7 @@ func New(d Deps) *fiber.App {
 		d.Tiles = tile.NewStore(d.Pool, d.Admin, tile.NewVersions(d.Pool), tile.Options{})
 	}
 	if d.Features == nil {
-		d.Features = geofeature.NewStore(d.Pool)
+		d.Features = geofeature.NewStore(d.Pool, d.Tiles)
 	}
 	if d.Progress == nil {
 		d.Progress = progress.NewStore(d.Pool)

@@ -2,12 +2,12 @@ package feature
 
 import (
 	"context"
-
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong"
+	"github.com/phusong/phusong/geo/tile"
 )
 
 // Limits of a page (OGC API Features: a larger limit is clamped, not refused).
@@ -45,11 +46,26 @@ type Page struct {
 
 // Store reads features. It is safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool      *pgxpool.Pool
+	points    PointIndex   // nil: every page is a query
+	fallbacks atomic.Int64 // pages of points made by query after the copy was found behind
 }
 
-// NewStore returns a Store over the pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+// PointIndex is an in-memory copy of the survey points in id order, per
+// province, each at a known data version: *tile.Store, which keeps one for
+// the map. Pages of points are chosen from it (index.go).
+type PointIndex interface {
+	PointsByID(ctx context.Context, provinces []string) ([]tile.IDPoints, error)
+	// Sync reads the data versions again; called when the database was
+	// found at another version than the copy.
+	Sync(ctx context.Context) error
+}
+
+// NewStore returns a Store over the pool; points, when not nil, serves
+// pages of survey points (see index.go).
+func NewStore(pool *pgxpool.Pool, points PointIndex) *Store {
+	return &Store{pool: pool, points: points}
+}
 
 // ErrNoCollection and ErrNoFeature are the 404s of the collection routes.
 var (
@@ -59,27 +75,72 @@ var (
 		"Không có đối tượng này, hoặc bạn không được xem nó.", "No such feature, or not one you may see.")
 )
 
-// where builds the conditions shared by Items and Item: the actor's scope
-// first, so no caller can forget it.
-func where(ctx context.Context, c *Collection) ([]string, []any, error) {
+// scope is whose rows of a collection the actor may read: every row, one
+// province's, or none.
+type scope struct {
+	all      bool
+	province string
+}
+
+func scopeOf(ctx context.Context, c *Collection) (scope, error) {
 	if c.province == "" {
-		return []string{"true"}, nil, nil
+		return scope{all: true}, nil
 	}
 	a, err := phusong.RequireActor(ctx)
 	if err != nil {
-		return nil, nil, err
+		return scope{}, err
 	}
 	switch {
 	case a.National():
-		return []string{"true"}, nil, nil
+		return scope{all: true}, nil
 	case a.Role == phusong.RoleProvince && a.ProvinceCode != "":
-		return []string{c.province + " = $1"}, []any{a.ProvinceCode}, nil
+		return scope{province: a.ProvinceCode}, nil
 	case a.Role == phusong.RoleOperator && c.published:
-		return []string{"true"}, nil, nil
+		return scope{all: true}, nil
 	}
 	// Operators see only what is published to them.
-	return []string{"false"}, nil, nil
+	return scope{}, nil
 }
+
+// where builds the conditions shared by Items and Item: the actor's scope
+// first, so no caller can forget it.
+func where(ctx context.Context, c *Collection) ([]string, []any, error) {
+	sc, err := scopeOf(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := conds{}
+	w.scope(c, sc)
+	return w.list, w.args, nil
+}
+
+// conds are the conditions of a query and their arguments ($n in order).
+type conds struct {
+	list []string
+	args []any
+}
+
+// add appends a condition whose $? are replaced by the next arguments.
+func (w *conds) add(cond string, vs ...any) {
+	for _, v := range vs {
+		w.args = append(w.args, v)
+		cond = strings.Replace(cond, "$?", "$"+strconv.Itoa(len(w.args)), 1)
+	}
+	w.list = append(w.list, cond)
+}
+
+func (w *conds) scope(c *Collection, sc scope) {
+	switch {
+	case sc.all:
+		w.list = append(w.list, "true")
+	case sc.province != "":
+		w.add(c.province+" = $?", sc.province)
+	default:
+		w.list = append(w.list, "false")
+	}
+}
+
+func (w *conds) String() string { return strings.Join(w.list, " AND ") }
 
 func (c *Collection) selectList() string {
 	var b strings.Builder
@@ -96,76 +157,128 @@ func (c *Collection) selectList() string {
 	return b.String()
 }
 
-// Items reads one page of a collection, in a stable order. Errors:
-// ErrNoCollection, ErrAnonymous for a non-public collection without an
-// actor, *phusong.InputError for an unknown filter or a bad value.
-func (s *Store) Items(ctx context.Context, id string, q Query) (Page, error) {
-	c, ok := CollectionByID(id)
-	if !ok {
-		return Page{}, ErrNoCollection
-	}
-	conds, args, err := where(ctx, c)
-	if err != nil {
-		return Page{}, err
-	}
-	add := func(cond string, vs ...any) {
-		for _, v := range vs {
-			args = append(args, v)
-			cond = strings.Replace(cond, "$?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		conds = append(conds, cond)
-	}
-	if q.Bound != nil {
+// filterValue is a property filter of a query, its value parsed.
+type filterValue struct {
+	Filter
+	value any // string, or int64 for Int filters
+}
+
+// pageQuery is a Query checked against its collection.
+type pageQuery struct {
+	c             *Collection
+	scope         scope
+	bound         *orb.Bound
+	start, end    *time.Time
+	filters       []filterValue // by name
+	limit, offset int
+}
+
+// conds returns the conditions of the query (scope first), with their
+// arguments numbered after those already in w.
+func (pq *pageQuery) conds(w *conds) {
+	c := pq.c
+	w.scope(c, pq.scope)
+	if pq.bound != nil {
 		op := "ST_Intersects(%s, ST_MakeEnvelope($?, $?, $?, $?, 4326))"
 		if c.point {
 			op = "%s && ST_MakeEnvelope($?, $?, $?, $?, 4326)" // the same for points, and cheaper
 		}
-		add(fmt.Sprintf(op, c.geom), q.Bound.Min[0], q.Bound.Min[1], q.Bound.Max[0], q.Bound.Max[1])
+		b := pq.bound
+		w.add(fmt.Sprintf(op, c.geom), b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	}
+	if pq.start != nil {
+		w.add(c.Temporal+" >= $?", *pq.start)
+	}
+	if pq.end != nil {
+		w.add(c.Temporal+" < $?", *pq.end)
+	}
+	for _, f := range pq.filters {
+		w.add(f.column+" = $?", f.value)
+	}
+}
+
+// check validates q against the collection and the actor. Errors:
+// ErrNoCollection, ErrAnonymous, *phusong.InputError.
+func check(ctx context.Context, id string, q Query) (*pageQuery, error) {
+	c, ok := CollectionByID(id)
+	if !ok {
+		return nil, ErrNoCollection
+	}
+	sc, err := scopeOf(ctx, c)
+	if err != nil {
+		return nil, err
 	}
 	if (q.Start != nil || q.End != nil) && c.Temporal == "" {
-		return Page{}, phusong.Invalid("bad_query", "Tập dữ liệu này không lọc theo thời gian.", "This collection has no time to filter on.",
+		return nil, phusong.Invalid("bad_query", "Tập dữ liệu này không lọc theo thời gian.", "This collection has no time to filter on.",
 			phusong.Problem{Column: "datetime", Code: "datetime_unsupported",
 				VI: "Bỏ tham số datetime cho tập dữ liệu " + c.ID + ".", EN: "Drop datetime for collection " + c.ID + "."})
 	}
-	if q.Start != nil {
-		add(c.Temporal+" >= $?", *q.Start)
-	}
-	if q.End != nil {
-		add(c.Temporal+" < $?", *q.End)
-	}
+	pq := &pageQuery{c: c, scope: sc, bound: q.Bound, start: q.Start, end: q.End}
 	for _, name := range slices.Sorted(maps.Keys(q.Filters)) {
 		f, ok := c.Filter(name)
 		if !ok {
-			return Page{}, badFilter(name, "unknown_property", "Tập dữ liệu không có thuộc tính lọc này.", "The collection has no such filter property.")
+			return nil, badFilter(name, "unknown_property", "Tập dữ liệu không có thuộc tính lọc này.", "The collection has no such filter property.")
 		}
 		v := q.Filters[name]
 		if f.Int {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return Page{}, badFilter(name, "bad_number", "Phải là số nguyên.", "Must be a whole number.")
+				return nil, badFilter(name, "bad_number", "Phải là số nguyên.", "Must be a whole number.")
 			}
-			add(f.column+" = $?", n)
+			pq.filters = append(pq.filters, filterValue{f, n})
 			continue
 		}
-		add(f.column+" = $?", v)
+		// PostgreSQL refuses such text outright (a 500 otherwise).
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return nil, badFilter(name, "bad_text", "Giá trị không phải văn bản UTF-8 hợp lệ.", "The value is not valid UTF-8 text.")
+		}
+		pq.filters = append(pq.filters, filterValue{f, v})
 	}
-	limit := min(max(q.Limit, 1), MaxLimit)
+	pq.limit = min(max(q.Limit, 1), MaxLimit)
 	if q.Limit == 0 {
-		limit = DefaultLimit
+		pq.limit = DefaultLimit
 	}
-	offset := min(max(q.Offset, 0), MaxOffset)
+	pq.offset = min(max(q.Offset, 0), MaxOffset)
+	return pq, nil
+}
+
+// Items reads one page of a collection, in a stable order. Errors:
+// ErrNoCollection, ErrAnonymous for a non-public collection without an
+// actor, *phusong.InputError for an unknown filter or a bad value.
+func (s *Store) Items(ctx context.Context, id string, q Query) (Page, error) {
+	pq, err := check(ctx, id, q)
+	if err != nil {
+		return Page{}, err
+	}
+	if s.points != nil && indexable(pq) {
+		p, ok, err := s.indexedItems(ctx, pq)
+		if err != nil || ok {
+			return p, err
+		}
+		// The database moved since the copy was made: this page by query.
+		s.fallbacks.Add(1)
+	}
+	return s.queryItems(ctx, pq)
+}
+
+// queryItems reads a page with one query: the rows of the collection
+// meeting the conditions, in its order, past the offset.
+func (s *Store) queryItems(ctx context.Context, pq *pageQuery) (Page, error) {
+	c := pq.c
+	var w conds
+	pq.conds(&w)
 	// One row more than asked tells whether a next page exists.
-	args = append(args, limit+1, offset)
-	sql := "SELECT " + c.selectList() + " FROM " + c.table + " WHERE " + strings.Join(conds, " AND ") +
+	args := append(w.args, pq.limit+1, pq.offset)
+	sql := "SELECT " + c.selectList() + " FROM " + c.table + " WHERE " + w.String() +
 		" ORDER BY " + c.order + " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("feature: %s items: %w", c.ID, err)
 	}
 	p := Page{Matched: -1}
-	buf := make([]byte, 0, 512*limit)
+	buf := make([]byte, 0, 512*pq.limit)
 	err = eachFeature(rows, c, func(f []byte) {
-		if p.Returned == limit {
+		if p.Returned == pq.limit {
 			p.More = true
 			return
 		}
@@ -179,10 +292,15 @@ func (s *Store) Items(ctx context.Context, id string, q Query) (Page, error) {
 		return Page{}, fmt.Errorf("feature: %s items: %w", c.ID, err)
 	}
 	p.Features = buf
+	p.setMatched(pq.offset)
+	return p, nil
+}
+
+// setMatched sets Matched when the page tells it: the last page.
+func (p *Page) setMatched(offset int) {
 	if !p.More && (p.Returned > 0 || offset == 0) {
 		p.Matched = int64(offset + p.Returned)
 	}
-	return p, nil
 }
 
 // Item reads one feature by its id. Errors: ErrNoCollection, ErrNoFeature

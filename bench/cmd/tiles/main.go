@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -46,7 +47,7 @@ var (
 	password = flag.String("password", "", "its password")
 	duration = flag.Duration("duration", 10*time.Second, "length of each run")
 	conns    = flag.Int("conns", 16, "concurrent connections")
-	only     = flag.String("only", "", "run only the runs whose name contains this (for profiling)")
+	only     = flag.String("only", "", "run only the runs whose name matches this regular expression (for profiling)")
 	cpuprof  = flag.String("cpuprofile", "", "write a CPU profile of this process here")
 )
 
@@ -99,7 +100,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // load runs fn from conns workers for the duration; fn gets a request
 // number and returns the bytes it received.
 func load(name string, fn func(i int64) (int, error)) result {
-	if *only != "" && !strings.Contains(name, *only) {
+	if *only != "" && !regexp.MustCompile(*only).MatchString(name) {
 		return result{name: name, took: time.Second}
 	}
 	var (
