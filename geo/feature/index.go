@@ -61,7 +61,7 @@ const versionGuard = `ARRAY(SELECT version FROM tile_versions
 
 // indexedItems makes the page from the PointIndex; ok is false when the
 // database is at another version than the copy (the caller then queries).
-func (s *Store) indexedItems(ctx context.Context, pq *pageQuery) (Page, bool, error) {
+func (s *Store) indexedItems(ctx context.Context, pq *pageQuery, dst []byte) (Page, bool, error) {
 	var provinces []string // nil: all
 	if pq.scope.province != "" {
 		provinces = []string{pq.scope.province}
@@ -87,7 +87,7 @@ func (s *Store) indexedItems(ctx context.Context, pq *pageQuery) (Page, bool, er
 			m.submission = f.value.(int64)
 		}
 	}
-	p := Page{Matched: -1}
+	p := Page{Matched: -1, Features: dst}
 	var lists []tile.IDPoints
 	if provinces == nil || len(provinces) > 0 {
 		var err error
@@ -129,7 +129,7 @@ func (s *Store) indexedItems(ctx context.Context, pq *pageQuery) (Page, bool, er
 		if err != nil {
 			return Page{}, false, fmt.Errorf("feature: %s items: %w", c.ID, err)
 		}
-		buf := make([]byte, 0, 512*len(ids))
+		buf := slices.Grow(dst, featureSize*len(ids))
 		err = eachFeature(rows, c, func(f []byte) {
 			if p.Returned > 0 {
 				buf = append(buf, ',')

@@ -18,6 +18,9 @@ import (
 	"github.com/phusong/phusong/geo/tile"
 )
 
+// featureSize is about the bytes of a survey point as GeoJSON.
+const featureSize = 600
+
 // Limits of a page (OGC API Features: a larger limit is clamped, not refused).
 const (
 	DefaultLimit = 100
@@ -37,7 +40,9 @@ type Query struct {
 
 // Page is one page of features.
 type Page struct {
-	Features []byte // the features, comma-separated GeoJSON objects
+	// Features are the features, comma-separated GeoJSON objects,
+	// appended to the buffer given to Items.
+	Features []byte
 	Returned int
 	More     bool  // a next page exists
 	Matched  int64 // features matching the query; -1 when not known without counting
@@ -241,28 +246,30 @@ func check(ctx context.Context, id string, q Query) (*pageQuery, error) {
 	return pq, nil
 }
 
-// Items reads one page of a collection, in a stable order. Errors:
-// ErrNoCollection, ErrAnonymous for a non-public collection without an
-// actor, *phusong.InputError for an unknown filter or a bad value.
-func (s *Store) Items(ctx context.Context, id string, q Query) (Page, error) {
+// Items reads one page of a collection, in a stable order, and appends
+// its features to dst (nil, or a buffer the caller reuses: pages are tens
+// of kB). Errors: ErrNoCollection, ErrAnonymous for a non-public
+// collection without an actor, *phusong.InputError for an unknown filter
+// or a bad value.
+func (s *Store) Items(ctx context.Context, id string, q Query, dst []byte) (Page, error) {
 	pq, err := check(ctx, id, q)
 	if err != nil {
 		return Page{}, err
 	}
 	if s.points != nil && indexable(pq) {
-		p, ok, err := s.indexedItems(ctx, pq)
+		p, ok, err := s.indexedItems(ctx, pq, dst)
 		if err != nil || ok {
 			return p, err
 		}
 		// The database moved since the copy was made: this page by query.
 		s.fallbacks.Add(1)
 	}
-	return s.queryItems(ctx, pq)
+	return s.queryItems(ctx, pq, dst)
 }
 
 // queryItems reads a page with one query: the rows of the collection
 // meeting the conditions, in its order, past the offset.
-func (s *Store) queryItems(ctx context.Context, pq *pageQuery) (Page, error) {
+func (s *Store) queryItems(ctx context.Context, pq *pageQuery, dst []byte) (Page, error) {
 	c := pq.c
 	var w conds
 	pq.conds(&w)
@@ -275,7 +282,7 @@ func (s *Store) queryItems(ctx context.Context, pq *pageQuery) (Page, error) {
 		return Page{}, fmt.Errorf("feature: %s items: %w", c.ID, err)
 	}
 	p := Page{Matched: -1}
-	buf := make([]byte, 0, 512*pq.limit)
+	buf := slices.Grow(dst, featureSize*min(pq.limit, 1000))
 	err = eachFeature(rows, c, func(f []byte) {
 		if p.Returned == pq.limit {
 			p.More = true
