@@ -73,6 +73,9 @@ type Basemap struct {
 	Attribution string `json:"attribution"`
 }
 
+// The map's snapshots of survey points also choose the OGC pages of points.
+var _ geofeature.PointIndex = (*tile.Store)(nil)
+
 // Route is one entry of the route table.
 type Route struct {
 	Method  string
@@ -208,7 +211,7 @@ func New(d Deps) *fiber.App {
 		d.Tiles = tile.NewStore(d.Pool, d.Admin, tile.NewVersions(d.Pool), tile.Options{})
 	}
 	if d.Features == nil {
-		d.Features = geofeature.NewStore(d.Pool)
+		d.Features = geofeature.NewStore(d.Pool, d.Tiles)
 	}
 	if d.Progress == nil {
 		d.Progress = progress.NewStore(d.Pool)
@@ -245,9 +248,16 @@ func New(d Deps) *fiber.App {
 	// Package files are not compressed on the fly: they are served as
 	// stored, so their ETag (the SHA-256) and byte ranges refer to the
 	// bytes sent.
-	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: func(c *fiber.Ctx) bool {
+	// The page and its assets at the default level; responses made per
+	// request (JSON, GeoJSON pages) at the fastest: a page of 100 points
+	// (55 KB) takes 53 µs to 5.4 KB instead of 123 µs to 4.4 KB, and a
+	// client of the OGC API reads hundreds of pages.
+	asset := func(c *fiber.Ctx) bool { return c.Path() == "/" || strings.HasPrefix(c.Path(), "/static/") }
+	stored := func(c *fiber.Ctx) bool {
 		return strings.HasPrefix(c.Path(), "/api/v1/packages/") && strings.Contains(c.Path(), "/files/")
-	}}))
+	}
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: func(c *fiber.Ctx) bool { return !asset(c) }}))
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: func(c *fiber.Ctx) bool { return asset(c) || stored(c) }}))
 	if d.Registry != nil {
 		prom := fiberprometheus.NewWithRegistry(d.Registry, "phusong", "phusong", "http", nil)
 		prom.SetSkipPaths([]string{"/metrics", "/healthz"})

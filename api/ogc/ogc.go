@@ -16,6 +16,7 @@ package ogc
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -193,10 +194,21 @@ func (s *Service) items(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.Items(c.UserContext(), col.ID, q)
+	// The document is written into a buffer of the pool, around the
+	// features, and copied into the response's own (pooled) body.
+	bp := bufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooled {
+			bufs.Put(bp)
+		}
+	}()
+	b := append((*bp)[:0], `{"type":"FeatureCollection","features":[`...)
+	page, err := s.store.Items(c.UserContext(), col.ID, q, b)
 	if err != nil {
 		return err
 	}
+	b = page.Features
+	*bp = b
 	self := base(c) + "/collections/" + col.ID + "/items"
 	link := func(offset int, f string) string {
 		v := c.Request().URI().QueryArgs()
@@ -230,11 +242,6 @@ func (s *Service) items(c *fiber.Ctx, id string) error {
 	if q.Offset > 0 {
 		links = append(links, Link{link(max(q.Offset-pageLimit(q), 0), ""), "prev", mimeGeoJSON, "Previous page"})
 	}
-	// The features are written as they came from the store; the rest of
-	// the document around them.
-	var b []byte
-	b = append(b, `{"type":"FeatureCollection","features":[`...)
-	b = append(b, page.Features...)
 	b = append(b, `],"links":`...)
 	b = appendJSON(b, links)
 	b = append(b, `,"timeStamp":"`...)
@@ -246,9 +253,17 @@ func (s *Service) items(c *fiber.Ctx, id string) error {
 		b = append(b, itoa(int(page.Matched))...)
 	}
 	b = append(b, '}')
+	*bp = b
 	c.Set(fiber.HeaderContentType, ct)
-	return c.Send(b)
+	c.Response().SetBody(b)
+	return nil
 }
+
+// bufs holds the buffers pages are written in; one larger than maxPooled
+// (pages of thousands of features) is left to the garbage collector.
+var bufs = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooled = 1 << 20
 
 func pageLimit(q feature.Query) int {
 	if q.Limit <= 0 {

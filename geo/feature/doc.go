@@ -16,11 +16,19 @@
 // exhaust its pool). The query runs under the request's context, which
 // carries its deadline.
 //
+// Pages of survey points are chosen from an in-memory copy of the points
+// in id order (geo/tile's per-province snapshots, through PointIndex) and
+// read by primary key; the query checks that the copy is at the
+// database's data version, else the page is made by the plain query
+// (index.go says why and how). Every other collection, and points filtered
+// by datetime or commune, are one query per page.
+//
 // numberMatched is given when it is known without counting: on the last
 // page (offset + numberReturned). Counting a bbox over a million points for
 // every page would cost more than the page (OGC API Features makes it
 // optional).
 //
 // Tables read, owned elsewhere: survey_points (geo/survey), areas and
-// area_sites (geo/area), provinces (geo/admin). It writes nothing.
+// area_sites (geo/area), provinces (geo/admin), tile_versions (geo/tile).
+// It writes nothing.
 package feature

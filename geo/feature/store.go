@@ -2,21 +2,24 @@ package feature
 
 import (
 	"context"
-
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong"
+	"github.com/phusong/phusong/geo/tile"
 )
+
+// featureSize is about the bytes of a survey point as GeoJSON.
+const featureSize = 600
 
 // Limits of a page (OGC API Features: a larger limit is clamped, not refused).
 const (
@@ -37,7 +40,9 @@ type Query struct {
 
 // Page is one page of features.
 type Page struct {
-	Features []byte // the features, comma-separated GeoJSON objects
+	// Features are the features, comma-separated GeoJSON objects,
+	// appended to the buffer given to Items.
+	Features []byte
 	Returned int
 	More     bool  // a next page exists
 	Matched  int64 // features matching the query; -1 when not known without counting
@@ -45,11 +50,26 @@ type Page struct {
 
 // Store reads features. It is safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool      *pgxpool.Pool
+	points    PointIndex   // nil: every page is a query
+	fallbacks atomic.Int64 // pages of points made by query after the copy was found behind
 }
 
-// NewStore returns a Store over the pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+// PointIndex is an in-memory copy of the survey points in id order, per
+// province, each at a known data version: *tile.Store, which keeps one for
+// the map. Pages of points are chosen from it (index.go).
+type PointIndex interface {
+	PointsByID(ctx context.Context, provinces []string) ([]tile.IDPoints, error)
+	// Sync reads the data versions again; called when the database was
+	// found at another version than the copy.
+	Sync(ctx context.Context) error
+}
+
+// NewStore returns a Store over the pool; points, when not nil, serves
+// pages of survey points (see index.go).
+func NewStore(pool *pgxpool.Pool, points PointIndex) *Store {
+	return &Store{pool: pool, points: points}
+}
 
 // ErrNoCollection and ErrNoFeature are the 404s of the collection routes.
 var (
@@ -59,27 +79,72 @@ var (
 		"Không có đối tượng này, hoặc bạn không được xem nó.", "No such feature, or not one you may see.")
 )
 
-// where builds the conditions shared by Items and Item: the actor's scope
-// first, so no caller can forget it.
-func where(ctx context.Context, c *Collection) ([]string, []any, error) {
+// scope is whose rows of a collection the actor may read: every row, one
+// province's, or none.
+type scope struct {
+	all      bool
+	province string
+}
+
+func scopeOf(ctx context.Context, c *Collection) (scope, error) {
 	if c.province == "" {
-		return []string{"true"}, nil, nil
+		return scope{all: true}, nil
 	}
 	a, err := phusong.RequireActor(ctx)
 	if err != nil {
-		return nil, nil, err
+		return scope{}, err
 	}
 	switch {
 	case a.National():
-		return []string{"true"}, nil, nil
+		return scope{all: true}, nil
 	case a.Role == phusong.RoleProvince && a.ProvinceCode != "":
-		return []string{c.province + " = $1"}, []any{a.ProvinceCode}, nil
+		return scope{province: a.ProvinceCode}, nil
 	case a.Role == phusong.RoleOperator && c.published:
-		return []string{"true"}, nil, nil
+		return scope{all: true}, nil
 	}
 	// Operators see only what is published to them.
-	return []string{"false"}, nil, nil
+	return scope{}, nil
 }
+
+// where builds the conditions shared by Items and Item: the actor's scope
+// first, so no caller can forget it.
+func where(ctx context.Context, c *Collection) ([]string, []any, error) {
+	sc, err := scopeOf(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := conds{}
+	w.scope(c, sc)
+	return w.list, w.args, nil
+}
+
+// conds are the conditions of a query and their arguments ($n in order).
+type conds struct {
+	list []string
+	args []any
+}
+
+// add appends a condition whose $? are replaced by the next arguments.
+func (w *conds) add(cond string, vs ...any) {
+	for _, v := range vs {
+		w.args = append(w.args, v)
+		cond = strings.Replace(cond, "$?", "$"+strconv.Itoa(len(w.args)), 1)
+	}
+	w.list = append(w.list, cond)
+}
+
+func (w *conds) scope(c *Collection, sc scope) {
+	switch {
+	case sc.all:
+		w.list = append(w.list, "true")
+	case sc.province != "":
+		w.add(c.province+" = $?", sc.province)
+	default:
+		w.list = append(w.list, "false")
+	}
+}
+
+func (w *conds) String() string { return strings.Join(w.list, " AND ") }
 
 func (c *Collection) selectList() string {
 	var b strings.Builder
@@ -96,76 +161,130 @@ func (c *Collection) selectList() string {
 	return b.String()
 }
 
-// Items reads one page of a collection, in a stable order. Errors:
-// ErrNoCollection, ErrAnonymous for a non-public collection without an
-// actor, *phusong.InputError for an unknown filter or a bad value.
-func (s *Store) Items(ctx context.Context, id string, q Query) (Page, error) {
-	c, ok := CollectionByID(id)
-	if !ok {
-		return Page{}, ErrNoCollection
-	}
-	conds, args, err := where(ctx, c)
-	if err != nil {
-		return Page{}, err
-	}
-	add := func(cond string, vs ...any) {
-		for _, v := range vs {
-			args = append(args, v)
-			cond = strings.Replace(cond, "$?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		conds = append(conds, cond)
-	}
-	if q.Bound != nil {
+// filterValue is a property filter of a query, its value parsed.
+type filterValue struct {
+	Filter
+	value any // string, or int64 for Int filters
+}
+
+// pageQuery is a Query checked against its collection.
+type pageQuery struct {
+	c             *Collection
+	scope         scope
+	bound         *orb.Bound
+	start, end    *time.Time
+	filters       []filterValue // by name
+	limit, offset int
+}
+
+// conds returns the conditions of the query (scope first), with their
+// arguments numbered after those already in w.
+func (pq *pageQuery) conds(w *conds) {
+	c := pq.c
+	w.scope(c, pq.scope)
+	if pq.bound != nil {
 		op := "ST_Intersects(%s, ST_MakeEnvelope($?, $?, $?, $?, 4326))"
 		if c.point {
 			op = "%s && ST_MakeEnvelope($?, $?, $?, $?, 4326)" // the same for points, and cheaper
 		}
-		add(fmt.Sprintf(op, c.geom), q.Bound.Min[0], q.Bound.Min[1], q.Bound.Max[0], q.Bound.Max[1])
+		b := pq.bound
+		w.add(fmt.Sprintf(op, c.geom), b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	}
+	if pq.start != nil {
+		w.add(c.Temporal+" >= $?", *pq.start)
+	}
+	if pq.end != nil {
+		w.add(c.Temporal+" < $?", *pq.end)
+	}
+	for _, f := range pq.filters {
+		w.add(f.column+" = $?", f.value)
+	}
+}
+
+// check validates q against the collection and the actor. Errors:
+// ErrNoCollection, ErrAnonymous, *phusong.InputError.
+func check(ctx context.Context, id string, q Query) (*pageQuery, error) {
+	c, ok := CollectionByID(id)
+	if !ok {
+		return nil, ErrNoCollection
+	}
+	sc, err := scopeOf(ctx, c)
+	if err != nil {
+		return nil, err
 	}
 	if (q.Start != nil || q.End != nil) && c.Temporal == "" {
-		return Page{}, phusong.Invalid("bad_query", "Tập dữ liệu này không lọc theo thời gian.", "This collection has no time to filter on.",
+		return nil, phusong.Invalid("bad_query", "Tập dữ liệu này không lọc theo thời gian.", "This collection has no time to filter on.",
 			phusong.Problem{Column: "datetime", Code: "datetime_unsupported",
 				VI: "Bỏ tham số datetime cho tập dữ liệu " + c.ID + ".", EN: "Drop datetime for collection " + c.ID + "."})
 	}
-	if q.Start != nil {
-		add(c.Temporal+" >= $?", *q.Start)
-	}
-	if q.End != nil {
-		add(c.Temporal+" < $?", *q.End)
-	}
+	pq := &pageQuery{c: c, scope: sc, bound: q.Bound, start: q.Start, end: q.End}
 	for _, name := range slices.Sorted(maps.Keys(q.Filters)) {
 		f, ok := c.Filter(name)
 		if !ok {
-			return Page{}, badFilter(name, "unknown_property", "Tập dữ liệu không có thuộc tính lọc này.", "The collection has no such filter property.")
+			return nil, badFilter(name, "unknown_property", "Tập dữ liệu không có thuộc tính lọc này.", "The collection has no such filter property.")
 		}
 		v := q.Filters[name]
 		if f.Int {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return Page{}, badFilter(name, "bad_number", "Phải là số nguyên.", "Must be a whole number.")
+				return nil, badFilter(name, "bad_number", "Phải là số nguyên.", "Must be a whole number.")
 			}
-			add(f.column+" = $?", n)
+			pq.filters = append(pq.filters, filterValue{f, n})
 			continue
 		}
-		add(f.column+" = $?", v)
+		// PostgreSQL refuses such text outright (a 500 otherwise).
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return nil, badFilter(name, "bad_text", "Giá trị không phải văn bản UTF-8 hợp lệ.", "The value is not valid UTF-8 text.")
+		}
+		pq.filters = append(pq.filters, filterValue{f, v})
 	}
-	limit := min(max(q.Limit, 1), MaxLimit)
+	pq.limit = min(max(q.Limit, 1), MaxLimit)
 	if q.Limit == 0 {
-		limit = DefaultLimit
+		pq.limit = DefaultLimit
 	}
-	offset := min(max(q.Offset, 0), MaxOffset)
+	pq.offset = min(max(q.Offset, 0), MaxOffset)
+	return pq, nil
+}
+
+// Items reads one page of a collection, in a stable order, and appends
+// its features to dst (nil, or a buffer the caller reuses: pages are tens
+// of kB). Errors: ErrNoCollection, ErrAnonymous for a non-public
+// collection without an actor, *phusong.InputError for an unknown filter
+// or a bad value.
+func (s *Store) Items(ctx context.Context, id string, q Query, dst []byte) (Page, error) {
+	pq, err := check(ctx, id, q)
+	if err != nil {
+		return Page{}, err
+	}
+	if s.points != nil && indexable(pq) {
+		p, ok, err := s.indexedItems(ctx, pq, dst)
+		if err != nil || ok {
+			return p, err
+		}
+		// The database moved since the copy was made: this page by query.
+		s.fallbacks.Add(1)
+	}
+	return s.queryItems(ctx, pq, dst)
+}
+
+// queryItems reads a page with one query: the rows of the collection
+// meeting the conditions, in its order, past the offset.
+func (s *Store) queryItems(ctx context.Context, pq *pageQuery, dst []byte) (Page, error) {
+	c := pq.c
+	var w conds
+	pq.conds(&w)
 	// One row more than asked tells whether a next page exists.
-	args = append(args, limit+1, offset)
-	sql := "SELECT " + c.selectList() + " FROM " + c.table + " WHERE " + strings.Join(conds, " AND ") +
+	args := append(w.args, pq.limit+1, pq.offset)
+	sql := "SELECT " + c.selectList() + " FROM " + c.table + " WHERE " + w.String() +
 		" ORDER BY " + c.order + " LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("feature: %s items: %w", c.ID, err)
 	}
 	p := Page{Matched: -1}
-	buf := make([]byte, 0, 512*limit)
+	buf := slices.Grow(dst, featureSize*min(pq.limit, 1000))
 	err = eachFeature(rows, c, func(f []byte) {
-		if p.Returned == limit {
+		if p.Returned == pq.limit {
 			p.More = true
 			return
 		}
@@ -179,10 +298,15 @@ func (s *Store) Items(ctx context.Context, id string, q Query) (Page, error) {
 		return Page{}, fmt.Errorf("feature: %s items: %w", c.ID, err)
 	}
 	p.Features = buf
+	p.setMatched(pq.offset)
+	return p, nil
+}
+
+// setMatched sets Matched when the page tells it: the last page.
+func (p *Page) setMatched(offset int) {
 	if !p.More && (p.Returned > 0 || offset == 0) {
 		p.Matched = int64(offset + p.Returned)
 	}
-	return p, nil
 }
 
 // Item reads one feature by its id. Errors: ErrNoCollection, ErrNoFeature
@@ -223,143 +347,4 @@ func (s *Store) Item(ctx context.Context, id, featureID string) ([]byte, error) 
 func badFilter(name, code, vi, en string) error {
 	return phusong.Invalid("bad_query", "Tham số truy vấn chưa hợp lệ.", "Invalid query parameters.",
 		phusong.Problem{Column: name, Code: code, VI: vi, EN: en})
-}
-
-// eachFeature scans rows of c.selectList and hands each as a GeoJSON
-// Feature; the slice is reused between calls.
-func eachFeature(rows pgx.Rows, c *Collection, fn func([]byte)) error {
-	defer rows.Close()
-	var (
-		idInt    int64
-		idText   string
-		x, y     float64
-		geomJSON string
-	)
-	dest := make([]any, 0, 3+len(c.columns))
-	if c.idInt {
-		dest = append(dest, &idInt)
-	} else {
-		dest = append(dest, &idText)
-	}
-	if c.point {
-		dest = append(dest, &x, &y)
-	} else {
-		dest = append(dest, &geomJSON)
-	}
-	vals := make([]any, len(c.columns))
-	for i, col := range c.columns {
-		switch col.kind {
-		case 'i':
-			vals[i] = new(int64)
-		case 'I':
-			vals[i] = new(*int64)
-		case 's':
-			vals[i] = new(string)
-		case 'f':
-			vals[i] = new(float64)
-		case 't':
-			vals[i] = new(time.Time)
-		case 'd':
-			vals[i] = new(time.Time)
-		case 'b':
-			vals[i] = new(*bool)
-		}
-		dest = append(dest, vals[i])
-	}
-	var b []byte
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		b = append(b[:0], `{"type":"Feature","id":`...)
-		if c.idInt {
-			b = strconv.AppendInt(b, idInt, 10)
-		} else {
-			b = appendString(b, idText)
-		}
-		b = append(b, `,"geometry":`...)
-		if c.point {
-			b = append(b, `{"type":"Point","coordinates":[`...)
-			b = strconv.AppendFloat(b, x, 'f', -1, 64)
-			b = append(b, ',')
-			b = strconv.AppendFloat(b, y, 'f', -1, 64)
-			b = append(b, "]}"...)
-		} else {
-			b = append(b, geomJSON...)
-		}
-		b = append(b, `,"properties":{`...)
-		for i, col := range c.columns {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, col.name)
-			b = append(b, ':')
-			switch v := vals[i].(type) {
-			case *int64:
-				b = strconv.AppendInt(b, *v, 10)
-			case **int64:
-				if *v == nil {
-					b = append(b, "null"...)
-				} else {
-					b = strconv.AppendInt(b, **v, 10)
-				}
-			case *string:
-				b = appendString(b, *v)
-			case *float64:
-				b = strconv.AppendFloat(b, *v, 'f', -1, 64)
-			case *time.Time:
-				if col.kind == 'd' {
-					b = append(b, '"')
-					b = v.AppendFormat(b, time.DateOnly)
-					b = append(b, '"')
-				} else {
-					b = append(b, '"')
-					b = v.UTC().AppendFormat(b, time.RFC3339)
-					b = append(b, '"')
-				}
-			case **bool:
-				switch {
-				case *v == nil:
-					b = append(b, "null"...)
-				case **v:
-					b = append(b, "true"...)
-				default:
-					b = append(b, "false"...)
-				}
-			}
-		}
-		b = append(b, "}}"...)
-		fn(b)
-	}
-	return rows.Err()
-}
-
-// appendString appends s as a JSON string. Text is stored as valid UTF-8
-// (NFC); invalid bytes become U+FFFD rather than breaking the document.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }

@@ -52,6 +52,8 @@
 // cell of the z 9 grid for the low zooms; it is rebuilt in one query when
 // the province's points version moves, so it is never stale. A z 8 tile
 // then merges a few hundred cells instead of reading 100,000 points.
+// The snapshot also keeps the points in id order (PointsByID), from which
+// geo/feature chooses OGC pages of points.
 // Areas and sites are read per tile from the database (thousands of rows
 // in all); provinces and communes come from the reference data built into
 // the binary (geo/admin), never from the database.
