@@ -118,11 +118,11 @@ async function shot(w, file) {
   // A map on screen is drawn in full first: WebGL frames land between
   // screenshots otherwise.
   await w.page.evaluate(() => {
-    const m = window.phusong && window.phusong.map;
-    if (!m || !m.getContainer().offsetParent) return null;
-    return new Promise((resolve) => { m.once('idle', resolve); m.triggerRepaint(); })
+    // The review map, and the packages page's preview map.
+    const maps = ['map', 'previewMap'].map((k) => window.phusong && window.phusong[k]).filter((m) => m && m.getContainer().offsetParent);
+    return Promise.all(maps.map((m) => new Promise((resolve) => { m.once('idle', resolve); m.triggerRepaint(); })
       // Draw once more synchronously, then let two frames reach the screen.
-      .then(() => new Promise((resolve) => { m.redraw(); requestAnimationFrame(() => requestAnimationFrame(resolve)); }));
+      .then(() => new Promise((resolve) => { m.redraw(); requestAnimationFrame(() => requestAnimationFrame(resolve)); }))));
   });
   const p = path.join(artifacts, file);
   await w.page.screenshot({ path: p, fullPage: true });
@@ -281,7 +281,7 @@ async function pixelIn(page, fill, away) {
 async function view(w, name) {
   await w.page.locator(`#views button[data-view="${name}"]`).click();
   await w.page.waitForFunction((v) => document.body.dataset.view === v, name);
-  const section = { map: '#map-view', dashboard: '#dashboard-view' }[name];
+  const section = { map: '#map-view', dashboard: '#dashboard-view', packages: '#packages-view' }[name];
   if (section) await visible(w.page, section);
 }
 
@@ -794,15 +794,130 @@ try {
   await shot(rev, 'dashboard-en.png');
   assertClean(rev);
 
-  // A reviewer publishes a package of Lai Châu's areas (through the API:
-  // the packages page is another engineer's).
-  step('reviewer: publish a package');
-  const drafts = await apiCall(reviewer, 'POST', '/api/v1/packages', { rule: { mode: 'province', province: '12' } });
+  // A reviewer builds a package of Lai Châu's areas on the packages page:
+  // a cap rule previewed with the ĐBKK rule (Pa Tần is not on the list:
+  // its area is left out, with the reason), then without it; saved as a
+  // draft, opened, refused for publication without deadline and ceiling
+  // (the problems in Vietnamese), completed and published.
+  step('reviewer: packages');
+  await rev.page.locator('#lang').click();
+  await rev.page.waitForFunction(() => document.documentElement.lang === 'vi');
+  await view(rev, 'packages');
+  await visible(rev.page, '#pk-rule');
+  await rev.page.locator('#pk-province').selectOption('12');
+  await rev.page.locator('#pk-mode').selectOption('cap');
+  await rev.page.locator('#pk-cap-kind').selectOption('sites');
+  await rev.page.locator('#pk-cap').fill('20');
+  assert.equal(await rev.page.isChecked('#pk-dbkk'), true, 'ĐBKK is required by default');
+  const isPreview = (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/packages/preview';
+  let pvResp = rev.page.waitForResponse(isPreview);
+  // Enter in a field of the rule previews, as the button does.
+  await rev.page.locator('#pk-cap').press('Enter');
+  assert.equal((await pvResp).status(), 200);
+  await visible(rev.page, '#pk-pv-packages tbody tr');
+  assert.equal(await rev.page.locator('#pk-pv-packages tbody tr').count(), 1);
+  assert.match(await text(rev.page, '#pk-pv-packages tbody tr'), /^Gói thầu .*Lai Châu Tỉnh Lai Châu 1 1 45 1 [\d,]+ tỷ đồng \d+$/);
+  assert.equal(await rev.page.locator('#pk-excluded tbody tr').count(), 1);
+  assert.match(await text(rev.page, '#pk-excluded tbody tr[data-code="not_dbkk"]'), /^\d+ Tỉnh Lai Châu Không có thôn nào thuộc vùng ĐBKK: chưa đủ điều kiện/);
+  // The preview map draws the areas of each package over the boundaries.
+  const previewDrawn = () => rev.page.waitForFunction(() => {
+    const m = window.phusong && window.phusong.previewMap;
+    return !!m && m.loaded() && m.areTilesLoaded() && m.queryRenderedFeatures({ layers: ['preview-fill'] }).length > 0;
+  }, null, { timeout: 30_000 });
+  await previewDrawn();
+  await rev.page.locator('#pk-dbkk').uncheck();
+  pvResp = rev.page.waitForResponse(isPreview);
+  await rev.page.locator('#pk-preview').click();
+  assert.deepEqual((await pvResp).request().postDataJSON().rule,
+    { province: '12', mode: 'cap', cap_kind: 'sites', cap: 20, min_score: 0, require_dbkk: false, require_grid: true });
+  await visible(rev.page, '#pk-ex-none');
+  assert.match(await text(rev.page, '#pk-pv-packages tbody tr'), /^Gói thầu .*Lai Châu Tỉnh Lai Châu 2 2 106 2 /);
+  await previewDrawn();
+  const drawn = await rev.page.evaluate(() => window.phusong.previewMap.querySourceFeatures('preview').map((f) => f.properties.area_id));
+  assert.equal(new Set(drawn).size, 2, `the preview map draws both areas: ${drawn}`);
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-packages-preview-vi.png');
+  const draftsResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/packages');
+  await rev.page.locator('#pk-save-drafts').click();
+  const drafts = await (await draftsResp).json();
+  assert.equal(drafts.packages.length, 1);
   const pkgID = drafts.packages[0].id;
   const pkgName = 'Gói thầu Lai Châu số 1';
-  await apiCall(reviewer, 'PATCH', `/api/v1/packages/${pkgID}`, { name: pkgName, deadline: new Date(Date.now() + 30 * 86_400_000).toISOString(), ceiling_vnd: 9_000_000_000 });
-  const published = await apiCall(reviewer, 'POST', `/api/v1/packages/${pkgID}/publish`, {});
+  const pkgRow = `#pk-list tbody tr[data-id="${pkgID}"]`;
+  await visible(rev.page, `${pkgRow}[data-status="draft"]`);
+  assert.match(await text(rev.page, '#pk-notice'), /^Đã lưu 1 gói thầu bản nháp\.$/);
+  assert.match(await text(rev.page, pkgRow), /^Gói thầu Lai Châu Tỉnh Lai Châu Bản nháp — (Có|Không) 2 106 2 ([\d,]+ tỷ đồng) — \2$/);
+  // The rule is kept under a name and listed to preview again.
+  await rev.page.locator('#pk-rule-name').fill('20 trạm mỗi gói');
+  const ruleResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/package-rules');
+  await rev.page.locator('#pk-rule-save button[type=submit]').click();
+  assert.equal((await ruleResp).status(), 201);
+  await visible(rev.page, '#pk-saved-box');
+  assert.equal(await text(rev.page, '#pk-saved option:nth-child(2)'), '20 trạm mỗi gói');
+
+  // Open the draft (its ceiling starts as the proposed one): publishing
+  // it as it is lists everything missing.
+  await rev.page.locator(`${pkgRow} button[data-open]`).click();
+  await rev.page.waitForFunction((id) => (document.querySelector('#pk-detail-title')?.textContent || '').startsWith(`3. Gói thầu số ${id}:`), pkgID);
+  assert.equal(await rev.page.locator('#pk-areas-table tbody tr').count(), 2);
+  assert.match(await text(rev.page, '#pk-criteria-sum'), /^Tổng trọng số: 100 /);
+  assert.equal(await rev.page.isHidden('#pk-change-note-box'), true, 'no change note before the first version');
+  const publishPath = `/api/v1/packages/${pkgID}/publish`;
+  await expecting(rev, [{ method: 'POST', path: publishPath, status: 422 }], async () => {
+    await rev.page.locator('#pk-publish-button').click();
+    await visible(rev.page, '#pk-publish-outcome li[data-column="deadline"]');
+  });
+  const refused = await text(rev.page, '#pk-publish-outcome');
+  assert.match(refused, /Cần sửa:/);
+  assert.match(refused, /Hạn nộp hồ sơ: Đặt hạn nộp hồ sơ dự thầu\./);
+  assert.equal(await rev.page.getAttribute('#pk-f-deadline', 'aria-invalid'), 'true');
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-refused-vi.png');
+  // Fill what was missing, Vietnam time for the deadline; the ceiling
+  // becomes the department's own figure (the proposed one is a click away).
+  const proposed = await rev.page.inputValue('#pk-f-ceiling');
+  assert.match(proposed, /^\d+$/);
+  await rev.page.locator('#pk-f-ceiling').fill('9000000000');
+  await rev.page.locator('#pk-use-proposed').click();
+  assert.equal(await rev.page.inputValue('#pk-f-ceiling'), proposed);
+  await rev.page.locator('#pk-f-ceiling').fill('9000000000');
+  await rev.page.locator('#pk-f-name').fill(pkgName);
+  const due = new Date(Date.now() + 30 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10) + 'T17:00';
+  await rev.page.locator('#pk-f-deadline').fill(due);
+  const patchResp = rev.page.waitForResponse((r) => r.request().method() === 'PATCH' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}`);
+  await rev.page.locator('#pk-save').click();
+  const patch = await patchResp;
+  assert.equal(patch.status(), 200);
+  assert.equal(patch.request().postDataJSON().deadline, due + ':00+07:00');
+  await visible(rev.page, '#pk-fields-outcome p.ok');
+  const pubResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === publishPath);
+  await rev.page.locator('#pk-publish-button').click();
+  assert.equal((await pubResp).status(), 201);
+  const published = await (await pubResp).json();
   assert.equal(published.version, 1);
+  await visible(rev.page, '#pk-versions .pk-version[data-version="1"]');
+  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="1"] .what'), /^Phiên bản 1 — \d\d\/\d\d\/\d{4} \d\d:\d\d — e2e-reviewer$/);
+  assert.equal(await rev.page.getAttribute('#pk-versions ul.files li:first-child a', 'data-file'), published.zip_name, 'the ZIP comes first');
+  assert.ok((await rev.page.locator('#pk-versions ul.files li').count()) >= 10, 'every file of the version is listed');
+  assert.equal(await text(rev.page, '#pk-versions code.sha >> nth=0'), published.zip_sha256);
+  await visible(rev.page, `${pkgRow}[data-status="published"]`);
+  assert.match(await text(rev.page, pkgRow), new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 Không 2 106 2 [\\d,]+ tỷ đồng \\d\\d/\\d\\d/\\d{4} 17:00 9 tỷ đồng$`));
+  // A second version needs a change note: its field shows now.
+  await visible(rev.page, '#pk-change-note');
+  await visible(rev.page, '#pk-withdraw-form');
+  assert.equal(await text(rev.page, '#pk-downloads'), 'Lượt tải hồ sơ Chưa có lượt tải nào.');
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-published-vi.png');
+  await rev.page.locator('#lang').click();
+  await rev.page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="1"] .what'), /^Version 1 — /);
+  assert.match(await text(rev.page, '#pk-detail-title'), new RegExp(`^3\\. Package ${pkgID}: `));
+  assert.match(await text(rev.page, pkgRow), /Published 1 No 2 106 2 VND [\d.]+ bn/);
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-published-en.png');
+  await rev.page.locator('#lang').click();
+  await rev.page.waitForFunction(() => document.documentElement.lang === 'vi');
+  assertClean(rev);
 
   // Operator: the published package on the map, its files to download.
   step('operator');
@@ -861,6 +976,14 @@ try {
   await op.page.reload();
   await visible(op.page, '#login-form');
   assertClean(op);
+
+  // The reviewer sees the operator's download of the ZIP.
+  step('reviewer: downloads');
+  await rev.page.locator(`${pkgRow} button[data-open]`).click();
+  await visible(rev.page, '#pk-downloads-table tbody tr');
+  assert.match(await text(rev.page, '#pk-downloads-table tbody tr'), new RegExp(`^\\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d ${operator.user} viettel 1 ${published.zip_name} [\\d.]+$`));
+  await shot(rev, 'reviewer-package-downloads-vi.png');
+  assertClean(rev);
 
   // Administrator: sees what reviewers see.
   step('admin');
