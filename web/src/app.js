@@ -385,6 +385,9 @@ hooks.notice = (n) => {
   state.notice = n;
   render();
 };
+hooks.packagesChanged = () => {
+  if (modules.map) modules.map.refresh();
+};
 hooks.dataChanged = () => {
   loadRoleData();
   if (modules.dashboard && state.view === 'dashboard') modules.dashboard.show($('#dashboard-view'), false);

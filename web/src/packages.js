@@ -729,8 +729,9 @@ function renderDetail() {
   $('#pk-detail-title').textContent = t('editTitle')(d);
   const status = $('#pk-detail-status');
   status.textContent = '';
+  const latest = (d.versions || []).find((v) => v.version === d.published_version);
   status.append(badge(d.status), ' ', provinceName(d.province_code),
-    d.published_version ? ' · ' + T[state.lang].versionLine({ version: d.published_version, published_at: (d.versions || []).slice(-1)[0]?.published_at, published_by: (d.versions || []).slice(-1)[0]?.published_by || '' }) : '',
+    latest ? ' · ' + t('versionLine')(latest) : '',
     d.withdrawn_reason ? ' · ' + t('pkWithdrawnWhy') + ': ' + d.withdrawn_reason : '');
   $('#pk-proposed').textContent = t('fProposed')(d.proposed_ceiling_vnd);
   $('#pk-use-proposed').hidden = !isReviewer() || d.status === 'withdrawn';
@@ -770,7 +771,7 @@ function renderVersions() {
   const d = P.detail;
   const box = $('#pk-versions .body');
   box.textContent = '';
-  const vs = (d.versions || []).slice().reverse(); // newest first
+  const vs = (d.versions || []).slice().sort((a, b) => b.version - a.version); // newest first
   if (!vs.length) {
     box.append(el('p', { class: 'hint' }, t('versionsNone')));
     return;
@@ -820,7 +821,7 @@ async function afterChange(d, refill) {
   renderDetail();
   await loadList();
   // The review map draws drafts and published packages.
-  hooks.dataChanged();
+  hooks.packagesChanged();
 }
 
 async function saveFields() {
@@ -888,7 +889,7 @@ async function onSubmit(ev) {
       renderDetail();
       notice(both('published', v));
       await loadList();
-      hooks.dataChanged();
+      hooks.packagesChanged();
       $('#pk-versions').scrollIntoView({ block: 'nearest' });
     } else {
       renderDetail();
@@ -908,7 +909,7 @@ async function onSubmit(ev) {
       buildDetail();
       notice(both('withdrawn'));
       await loadList();
-      hooks.dataChanged();
+      hooks.packagesChanged();
     } else renderDetail();
   }
 }
@@ -926,7 +927,7 @@ async function onClick(ev) {
       P.ok.drafts = both('savedDrafts', r.packages.length);
       notice(both('savedDrafts', r.packages.length));
       await loadList();
-      hooks.dataChanged();
+      hooks.packagesChanged();
     }
     renderPreview();
   } else if (b.id === 'pk-saved-preview') {

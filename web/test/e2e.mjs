@@ -917,6 +917,16 @@ try {
   await shot(rev, 'reviewer-package-published-en.png');
   await rev.page.locator('#lang').click();
   await rev.page.waitForFunction(() => document.documentElement.lang === 'vi');
+  // The review map fetched the packages again: it draws this one published.
+  await view(rev, 'map');
+  await jump(rev.page, lc1, 11);
+  await rev.page.waitForFunction((id) => {
+    const m = window.phusong.map;
+    return m.loaded() && m.areTilesLoaded() && m.querySourceFeatures('packages', { sourceLayer: 'packages' })
+      .some((f) => f.properties.package_id === id && f.properties.status === 'published');
+  }, pkgID, { timeout: 30_000 });
+  await view(rev, 'packages');
+  await visible(rev.page, '#pk-detail');
   assertClean(rev);
 
   // Operator: the published package on the map, its files to download.
@@ -1017,6 +1027,56 @@ try {
   await checkUsable(pub);
   await shot(pub, 'public-dashboard-vi.png');
   assertClean(pub);
+
+  // A change after publication is a new version, with a change note;
+  // then the package is withdrawn with a reason (after the public
+  // dashboard, which counts it published).
+  step('reviewer: version 2 and withdrawal');
+  await rev.page.locator('#pk-f-requirements').fill('Trạm 4G, nguồn điện dự phòng tối thiểu 4 giờ.');
+  // Publish saves the edit first; without a note the second version is refused.
+  await expecting(rev, [{ method: 'POST', path: publishPath, status: 422 }], async () => {
+    await rev.page.locator('#pk-publish-button').click();
+    await visible(rev.page, '#pk-publish-outcome li[data-column="change_note"]');
+  });
+  assert.match(await text(rev.page, '#pk-publish-outcome'), /Nội dung thay đổi: Gói đã công bố: ghi rõ thay đổi của phiên bản mới/);
+  assert.equal(await rev.page.getAttribute('#pk-change-note', 'aria-invalid'), 'true');
+  await rev.page.locator('#pk-change-note').fill('Thêm yêu cầu nguồn điện dự phòng.');
+  const pub2 = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === publishPath);
+  await rev.page.locator('#pk-publish-button').click();
+  assert.equal((await pub2).status(), 201);
+  await visible(rev.page, '#pk-versions .pk-version[data-version="2"]');
+  assert.equal(await rev.page.getAttribute('#pk-versions .pk-version >> nth=0', 'data-version'), '2', 'newest version first');
+  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="2"]'), /“Thêm yêu cầu nguồn điện dự phòng\.”/);
+  await visible(rev.page, '#pk-versions .pk-version[data-version="1"] a[data-file$=".zip"]');
+  // Withdrawing needs a reason: the page says so before asking the server.
+  await rev.page.locator('#pk-withdraw-form button[type=submit]').click();
+  await visible(rev.page, '#pk-withdraw-outcome li[data-column="reason"]');
+  assert.equal(await rev.page.evaluate(() => document.activeElement.id), 'pk-reason');
+  await rev.page.locator('#pk-reason').fill('Điều chỉnh phạm vi theo quy hoạch mới.');
+  const wd = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/withdraw`);
+  await rev.page.locator('#pk-withdraw-form button[type=submit]').click();
+  assert.equal((await wd).status(), 200);
+  await visible(rev.page, `${pkgRow}[data-status="withdrawn"]`);
+  await rev.page.waitForFunction(() => /Lý do rút: Điều chỉnh phạm vi/.test(document.querySelector('#pk-detail-status')?.textContent || ''));
+  assert.equal(await rev.page.locator('#pk-publish, #pk-withdraw').count(), 0, 'a withdrawn package has no publish or withdraw form');
+  assert.equal(await rev.page.locator('#pk-fields fieldset[disabled]').count(), 1, 'a withdrawn package is read-only');
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-withdrawn-vi.png');
+  assertClean(rev);
+
+  // The province officer reads the province's packages: no rule form, no editing.
+  step('province: packages');
+  await view(prov, 'packages');
+  await visible(prov.page, `${pkgRow}[data-status="withdrawn"]`);
+  assert.equal(await prov.page.locator('#pk-rule').count(), 0, 'no rule form for a province officer');
+  await prov.page.locator(`${pkgRow} button[data-open]`).click();
+  await visible(prov.page, '#pk-versions .pk-version[data-version="2"]');
+  assert.equal(await prov.page.locator('#pk-fields fieldset[disabled]').count(), 1);
+  assert.equal(await prov.page.locator('#pk-publish, #pk-withdraw, #pk-downloads, #pk-add-form, button[data-drop]').count(), 0);
+  assert.ok(!prov.requests.some((r) => /package-rules|\/downloads/.test(r)), 'a province officer asks for no rules or downloads');
+  await checkUsable(prov);
+  await shot(prov, 'province-packages-en.png');
+  assertClean(prov);
 
   // First load of the map page, cold cache, already logged in: every byte
   // over the wire (response headers and compressed bodies) until the map
