@@ -46,7 +46,7 @@ addStrings({
     cAdd: 'Thêm tiêu chí', cRemove: (i) => 'Bỏ tiêu chí ' + i, cSum: (s) => 'Tổng trọng số: ' + s + ' (cần bằng 100).',
     cRow: (i, k) => k + ', tiêu chí ' + i,
     save: 'Lưu thay đổi', saved: 'Đã lưu thay đổi.', saving: 'Đang lưu…',
-    areasTitle: 'Các vùng trong gói', pkColId: 'Mã vùng', colPinned: 'Phiên bản', colStale: 'Đã thay đổi', pkColScore: 'Điểm ưu tiên',
+    areasTitle: 'Các vùng trong gói', areasNone: 'Gói chưa có vùng nào.', filesGone: 'Gói đã rút: các tệp không còn tải được.', pkColId: 'Mã vùng', colPinned: 'Phiên bản', colStale: 'Đã thay đổi', pkColScore: 'Điểm ưu tiên',
     staleYes: (a) => 'Có (hiện là phiên bản ' + a.current_version + ')', drop: 'Bỏ', dropLabel: (a) => 'Bỏ vùng ' + a.id + ' khỏi gói',
     addArea: 'Thêm hoặc chuyển vùng vào gói (mã vùng)', addAreaButton: 'Thêm vùng', refresh: 'Cập nhật các vùng theo phiên bản mới nhất',
     areaAdded: (id) => 'Đã đưa vùng ' + id + ' vào gói.', areaDropped: (id) => 'Đã bỏ vùng ' + id + ' khỏi gói.', refreshed: 'Đã cập nhật phiên bản các vùng.',
@@ -101,7 +101,7 @@ addStrings({
     cAdd: 'Add a criterion', cRemove: (i) => 'Remove criterion ' + i, cSum: (s) => 'Sum of weights: ' + s + ' (must be 100).',
     cRow: (i, k) => k + ', criterion ' + i,
     save: 'Save changes', saved: 'Changes saved.', saving: 'Saving…',
-    areasTitle: 'Areas in the package', pkColId: 'Area', colPinned: 'Version', colStale: 'Changed since', pkColScore: 'Priority score',
+    areasTitle: 'Areas in the package', areasNone: 'The package has no area.', filesGone: 'The package is withdrawn: its files can no longer be downloaded.', pkColId: 'Area', colPinned: 'Version', colStale: 'Changed since', pkColScore: 'Priority score',
     staleYes: (a) => 'Yes (now version ' + a.current_version + ')', drop: 'Drop', dropLabel: (a) => 'Drop area ' + a.id + ' from the package',
     addArea: 'Add or move an area into the package (area id)', addAreaButton: 'Add area', refresh: 'Re-pin the areas to their latest versions',
     areaAdded: (id) => 'Area ' + id + ' is now in the package.', areaDropped: (id) => 'Dropped area ' + id + ' from the package.', refreshed: 'The areas are pinned to their latest versions.',
@@ -627,6 +627,7 @@ function buildDetail() {
     form,
     el('section', { id: 'pk-areas', 'aria-labelledby': 'pk-areas-title' },
       el('h4', { id: 'pk-areas-title', 'data-i18n': 'areasTitle' }, t('areasTitle')),
+      el('p', { id: 'pk-areas-none', class: 'hint', 'data-i18n': 'areasNone' }, t('areasNone')),
       el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'pk-areas-title', tabindex: '0' },
         el('table', { id: 'pk-areas-table', class: 'stack', role: 'table' },
           head([['pkColId'], ['colPinned', 'num'], ['colStale'], ['pkColHouseholds', 'num'], ['pkColSites', 'num'], ['pkColCost', 'num'], ['pkColScore', 'num'], ['drop']]),
@@ -750,6 +751,8 @@ function renderDetail() {
       cell('pkColCost', { class: 'num' }, billions(a.cost_vnd)), cell('pkColScore', { class: 'num' }, num(Math.round(a.score * 10) / 10)),
       cell('drop', null, edit ? el('button', { type: 'button', class: 'small', 'data-drop': a.id, 'data-busy': '', 'aria-label': t('dropLabel')(a) }, t('drop')) : null)));
   }
+  $('#pk-areas-none').hidden = (d.areas || []).length > 0;
+  $('#pk-areas-table').hidden = !(d.areas || []).length;
   showOutcome('pk-areas-outcome', 'areas');
   markInvalid($('#pk-add-form'), P.errors.areas, FIELD_IDS);
   // publish: a change note from the second version on
@@ -776,13 +779,17 @@ function renderVersions() {
     box.append(el('p', { class: 'hint' }, t('versionsNone')));
     return;
   }
+  // Withdrawn files answer 410 to all but reviewers: no dead links.
+  const gone = d.status === 'withdrawn' && !isReviewer();
+  if (gone) box.append(el('p', { class: 'hint' }, t('filesGone')));
   for (const v of vs) {
     const href = (name) => '/api/v1/packages/' + d.id + '/versions/' + v.version + '/files/' + encodeURIComponent(name);
     // The ZIP first: it holds every other file.
     const files = (v.files || []).slice().sort((a, b) => (b.name === v.zip_name) - (a.name === v.zip_name) || a.name.localeCompare(b.name));
     const ul = el('ul', { class: 'files' });
     for (const f of files) {
-      ul.append(el('li', null, el('a', { href: href(f.name), download: true, 'data-file': f.name }, f.name), ' (' + num(Math.ceil(f.size / 1024)) + ' KB)'));
+      const name = gone ? el('span', { 'data-file': f.name }, f.name) : el('a', { href: href(f.name), download: true, 'data-file': f.name }, f.name);
+      ul.append(el('li', null, name, ' (' + num(Math.ceil(f.size / 1024)) + ' KB)'));
     }
     box.append(el('div', { class: 'pk-version', 'data-version': v.version },
       el('p', { class: 'what' }, t('versionLine')(v)),

@@ -854,6 +854,14 @@ try {
   assert.equal((await ruleResp).status(), 201);
   await visible(rev.page, '#pk-saved-box');
   assert.equal(await text(rev.page, '#pk-saved option:nth-child(2)'), '20 trạm mỗi gói');
+  // Previewed again from the saved rule: both areas are in the draft now.
+  await rev.page.locator('#pk-saved').selectOption({ label: '20 trạm mỗi gói' });
+  pvResp = rev.page.waitForResponse(isPreview);
+  await rev.page.locator('#pk-saved-preview').click();
+  const savedRuleID = Number(await rev.page.inputValue('#pk-saved'));
+  assert.deepEqual((await pvResp).request().postDataJSON(), { rule_id: savedRuleID });
+  await rev.page.waitForFunction(() => document.querySelectorAll('#pk-excluded tbody tr[data-code="in_package"]').length === 2);
+  assert.match(await text(rev.page, '#pk-pv-summary'), /^Quy tắc này không tạo gói nào\.$/);
 
   // Open the draft (its ceiling starts as the proposed one): publishing
   // it as it is lists everything missing.
@@ -1032,6 +1040,25 @@ try {
   // then the package is withdrawn with a reason (after the public
   // dashboard, which counts it published).
   step('reviewer: version 2 and withdrawal');
+  // Drop an area, add it back by its id, re-pin the areas.
+  const areaIDs = await rev.page.$$eval('#pk-areas-table tbody tr', (rs) => rs.map((r) => Number(r.dataset.area)));
+  assert.equal(areaIDs.length, 2);
+  const dropResp = rev.page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/areas/${areaIDs[0]}`);
+  await rev.page.locator(`#pk-areas-table button[data-drop="${areaIDs[0]}"]`).click();
+  assert.equal((await dropResp).status(), 200);
+  await rev.page.waitForFunction(() => document.querySelectorAll('#pk-areas-table tbody tr').length === 1);
+  await visible(rev.page, `${pkgRow}[data-status="published"]`);
+  assert.match(await text(rev.page, pkgRow), /Đã công bố 1 Có 1 /);
+  await rev.page.locator('#pk-add-area').fill(String(areaIDs[0]));
+  const addResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/areas`);
+  await rev.page.locator('#pk-add-area').press('Enter');
+  assert.equal((await addResp).status(), 200);
+  await rev.page.waitForFunction(() => document.querySelectorAll('#pk-areas-table tbody tr').length === 2);
+  assert.equal(await text(rev.page, '#pk-areas-outcome'), `Đã đưa vùng ${areaIDs[0]} vào gói.`);
+  const refreshResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/refresh`);
+  await rev.page.locator('#pk-refresh').click();
+  assert.equal((await refreshResp).status(), 200);
+  await rev.page.waitForFunction(() => document.querySelector('#pk-areas-outcome').textContent === 'Đã cập nhật phiên bản các vùng.');
   await rev.page.locator('#pk-f-requirements').fill('Trạm 4G, nguồn điện dự phòng tối thiểu 4 giờ.');
   // Publish saves the edit first; without a note the second version is refused.
   await expecting(rev, [{ method: 'POST', path: publishPath, status: 422 }], async () => {
@@ -1073,6 +1100,9 @@ try {
   await visible(prov.page, '#pk-versions .pk-version[data-version="2"]');
   assert.equal(await prov.page.locator('#pk-fields fieldset[disabled]').count(), 1);
   assert.equal(await prov.page.locator('#pk-publish, #pk-withdraw, #pk-downloads, #pk-add-form, button[data-drop]').count(), 0);
+  // Withdrawn files are gone for all but reviewers: listed, not linked.
+  assert.equal(await prov.page.locator('#pk-versions a[data-file]').count(), 0);
+  assert.ok((await prov.page.locator('#pk-versions span[data-file]').count()) > 0);
   assert.ok(!prov.requests.some((r) => /package-rules|\/downloads/.test(r)), 'a province officer asks for no rules or downloads');
   await checkUsable(prov);
   await shot(prov, 'province-packages-en.png');
