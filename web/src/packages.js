@@ -510,6 +510,8 @@ async function drawPreviewMap() {
     return;
   }
   await P.mapLoaded;
+  // The box was hidden while a preview made no package: size it again.
+  P.map.resize();
   P.map.getSource('preview').setData(fc);
   P.map.fitBounds(bounds(fc), { padding: 40, maxZoom: 11, duration: 0 });
 }

@@ -807,9 +807,17 @@ try {
   await rev.page.locator('#pk-province').selectOption('12');
   await rev.page.locator('#pk-mode').selectOption('cap');
   await rev.page.locator('#pk-cap-kind').selectOption('sites');
-  await rev.page.locator('#pk-cap').fill('20');
   assert.equal(await rev.page.isChecked('#pk-dbkk'), true, 'ĐBKK is required by default');
   const isPreview = (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/packages/preview';
+  // A cap rule without a cap: the server's problem, next to the form, in Vietnamese.
+  await rev.page.locator('#pk-cap').fill('');
+  await expecting(rev, [{ method: 'POST', path: '/api/v1/packages/preview', status: 422 }], async () => {
+    await rev.page.locator('#pk-preview').click();
+    await visible(rev.page, '#pk-rule-outcome li[data-column="cap"]');
+  });
+  assert.match(await text(rev.page, '#pk-rule-outcome'), /^Quy tắc lập gói chưa hợp lệ\. Cần sửa: Giới hạn mỗi gói: Giới hạn của mỗi gói phải là một số dương/);
+  assert.equal(await rev.page.getAttribute('#pk-cap', 'aria-invalid'), 'true');
+  await rev.page.locator('#pk-cap').fill('20');
   let pvResp = rev.page.waitForResponse(isPreview);
   // Enter in a field of the rule previews, as the button does.
   await rev.page.locator('#pk-cap').press('Enter');
