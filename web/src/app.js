@@ -50,7 +50,7 @@ addStrings({
     packagesTitle: 'Gói thầu',
     packagesNote: 'Các gói thầu sẽ hiển thị ở đây khi Cục Viễn thông công bố: danh sách thôn, bản đồ khu vực và tệp tải về để lập hồ sơ dự thầu.',
     loadFailed: 'Không tải được dữ liệu: ',
-    views: 'Các trang', viewMap: 'Bản đồ', viewDashboard: 'Tổng hợp và xếp hạng',
+    views: 'Các trang', viewMap: 'Bản đồ', viewDashboard: 'Tổng hợp và xếp hạng', viewPackages: 'Gói thầu',
     viewWork: { province: 'Nộp dữ liệu', reviewer: 'Lượt nộp', admin: 'Lượt nộp', operator: 'Gói thầu' },
     publicLink: 'Xem số liệu công khai về tiến độ',
   },
@@ -95,7 +95,7 @@ addStrings({
     packagesTitle: 'Bid packages',
     packagesNote: 'Bid packages will appear here once the Telecommunications Department publishes them: the villages, a map of each area and files to download for your bid.',
     loadFailed: 'Could not load data: ',
-    views: 'Pages', viewMap: 'Map', viewDashboard: 'Dashboard and ranking',
+    views: 'Pages', viewMap: 'Map', viewDashboard: 'Dashboard and ranking', viewPackages: 'Bid packages',
     viewWork: { province: 'Submit data', reviewer: 'Submissions', admin: 'Submissions', operator: 'Bid packages' },
     publicLink: 'See the public progress figures',
   },
@@ -304,24 +304,28 @@ function renderRecent() {
 
 // ---- views ---------------------------------------------------------------
 // After login the page has three views: the map, the dashboard and the
-// role's own work (upload, submissions, packages). The map and the
-// dashboard are separate chunks (MapLibre, Chart.js), loaded the first
-// time they are shown, so the login page stays small.
+// role's own work (upload, submissions, packages); reviewers, admins and
+// province officers have a fourth, the bid packages (operators have theirs
+// on the map). The map, the dashboard and the packages are separate
+// chunks (MapLibre, Chart.js), loaded the first time they are shown, so
+// the login page stays small.
 
-const VIEWS = ['map', 'dashboard', 'work'];
-const modules = { map: null, dashboard: null };
+const VIEWS = ['map', 'dashboard', 'work', 'packages'];
+const modules = { map: null, dashboard: null, packages: null };
+const IMPORTS = { map: () => import('./map.js'), dashboard: () => import('./dashboard.js'), packages: () => import('./packages.js') };
+const hasPackagesView = () => !!state.me && state.me.role !== 'operator';
 const VIEW_KEY = 'phusong.view';
 
 function defaultView() {
   const saved = localStorage.getItem(VIEW_KEY);
-  if (VIEWS.includes(saved)) return saved;
+  if (VIEWS.includes(saved) && (saved !== 'packages' || hasPackagesView())) return saved;
   // Reviewers work on the map; provinces start from their uploads.
   return state.me && state.me.role === 'province' ? 'work' : 'map';
 }
 
 const loading = {}; // view → the promise of its module
 async function loadModule(name) {
-  if (!loading[name]) loading[name] = name === 'map' ? import('./map.js') : import('./dashboard.js');
+  if (!loading[name]) loading[name] = IMPORTS[name]();
   modules[name] = await loading[name];
   return modules[name];
 }
@@ -333,10 +337,12 @@ function renderViews() {
   document.body.dataset.view = me ? state.view || '' : (state.config.public_dashboard ? 'public' : '');
   for (const b of nav.querySelectorAll('button[data-view]')) {
     const v = b.dataset.view;
-    b.textContent = v === 'work' ? (me ? t('viewWork')[me.role] : '') : t(v === 'map' ? 'viewMap' : 'viewDashboard');
+    b.textContent = v === 'work' ? (me ? t('viewWork')[me.role] : '') : t({ map: 'viewMap', dashboard: 'viewDashboard', packages: 'viewPackages' }[v]);
     b.setAttribute('aria-pressed', String(state.view === v));
+    if (v === 'packages') b.hidden = !hasPackagesView();
   }
   $('#map-view').hidden = !me || state.view !== 'map';
+  $('#packages-view').hidden = !me || state.view !== 'packages' || !hasPackagesView();
   const publicDash = !me && state.config.public_dashboard;
   $('#dashboard-view').hidden = !(me ? state.view === 'dashboard' : publicDash);
   $('#public-link').hidden = !publicDash;
@@ -350,6 +356,7 @@ async function showView(view) {
   try {
     if (view === 'map') await (await loadModule('map')).show($('#map-view'));
     else if (view === 'dashboard') await (await loadModule('dashboard')).show($('#dashboard-view'), false);
+    else if (view === 'packages' && hasPackagesView()) await (await loadModule('packages')).show($('#packages-view'));
   } catch (e) {
     if (e.status !== 401) showLoadError(e);
   }
@@ -377,6 +384,9 @@ hooks.sessionEnded = () => { if (state.me) sessionEnded(); };
 hooks.notice = (n) => {
   state.notice = n;
   render();
+};
+hooks.packagesChanged = () => {
+  if (modules.map) modules.map.refresh();
 };
 hooks.dataChanged = () => {
   loadRoleData();

@@ -108,9 +108,10 @@ export class APIError extends Error {
 }
 
 // hooks are set by app.js: what to do when the server says the session
-// is gone, to show a notice above the page, and to reload what a
-// decision on the map changed elsewhere.
-export const hooks = { sessionEnded: () => {}, notice: () => {}, dataChanged: () => {} };
+// is gone, to show a notice above the page, to reload what a decision on
+// the map changed elsewhere, and to redraw the map after the packages
+// page changed a package.
+export const hooks = { sessionEnded: () => {}, notice: () => {}, dataChanged: () => {}, packagesChanged: () => {} };
 
 export async function api(method, path, body, extraHeaders) {
   const headers = Object.assign({ Accept: 'application/json' }, extraHeaders);

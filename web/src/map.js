@@ -900,8 +900,10 @@ async function onDecisionClick(ev) {
 // old state is reused), their layers put back as they were, filters
 // included. setTiles would be lighter, but MapLibre drops the reload it
 // asks for when a layer filter of the source changed in the same frame,
-// and the map then keeps drawing the old tiles.
-const SURVEY_SOURCES = ['areas', 'sites', 'points'];
+// and the map then keeps drawing the old tiles. The packages are drawn
+// among the survey layers and change with the packages page (drafts,
+// publication), so they are fetched again with them.
+const SURVEY_SOURCES = ['areas', 'packages', 'sites', 'points'];
 function refreshTiles() {
   if (!m.map || !m.loaded || !hasSurveyLayers()) return;
   m.tilesVersion = Date.now();

@@ -118,11 +118,11 @@ async function shot(w, file) {
   // A map on screen is drawn in full first: WebGL frames land between
   // screenshots otherwise.
   await w.page.evaluate(() => {
-    const m = window.phusong && window.phusong.map;
-    if (!m || !m.getContainer().offsetParent) return null;
-    return new Promise((resolve) => { m.once('idle', resolve); m.triggerRepaint(); })
+    // The review map, and the packages page's preview map.
+    const maps = ['map', 'previewMap'].map((k) => window.phusong && window.phusong[k]).filter((m) => m && m.getContainer().offsetParent);
+    return Promise.all(maps.map((m) => new Promise((resolve) => { m.once('idle', resolve); m.triggerRepaint(); })
       // Draw once more synchronously, then let two frames reach the screen.
-      .then(() => new Promise((resolve) => { m.redraw(); requestAnimationFrame(() => requestAnimationFrame(resolve)); }));
+      .then(() => new Promise((resolve) => { m.redraw(); requestAnimationFrame(() => requestAnimationFrame(resolve)); }))));
   });
   const p = path.join(artifacts, file);
   await w.page.screenshot({ path: p, fullPage: true });
@@ -281,7 +281,7 @@ async function pixelIn(page, fill, away) {
 async function view(w, name) {
   await w.page.locator(`#views button[data-view="${name}"]`).click();
   await w.page.waitForFunction((v) => document.body.dataset.view === v, name);
-  const section = { map: '#map-view', dashboard: '#dashboard-view' }[name];
+  const section = { map: '#map-view', dashboard: '#dashboard-view', packages: '#packages-view' }[name];
   if (section) await visible(w.page, section);
 }
 
@@ -794,15 +794,156 @@ try {
   await shot(rev, 'dashboard-en.png');
   assertClean(rev);
 
-  // A reviewer publishes a package of Lai Châu's areas (through the API:
-  // the packages page is another engineer's).
-  step('reviewer: publish a package');
-  const drafts = await apiCall(reviewer, 'POST', '/api/v1/packages', { rule: { mode: 'province', province: '12' } });
+  // A reviewer builds a package of Lai Châu's areas on the packages page:
+  // a cap rule previewed with the ĐBKK rule (Pa Tần is not on the list:
+  // its area is left out, with the reason), then without it; saved as a
+  // draft, opened, refused for publication without deadline and ceiling
+  // (the problems in Vietnamese), completed and published.
+  step('reviewer: packages');
+  await rev.page.locator('#lang').click();
+  await rev.page.waitForFunction(() => document.documentElement.lang === 'vi');
+  await view(rev, 'packages');
+  await visible(rev.page, '#pk-rule');
+  await rev.page.locator('#pk-province').selectOption('12');
+  await rev.page.locator('#pk-mode').selectOption('cap');
+  await rev.page.locator('#pk-cap-kind').selectOption('sites');
+  assert.equal(await rev.page.isChecked('#pk-dbkk'), true, 'ĐBKK is required by default');
+  const isPreview = (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/packages/preview';
+  // A cap rule without a cap: the server's problem, next to the form, in Vietnamese.
+  await rev.page.locator('#pk-cap').fill('');
+  await expecting(rev, [{ method: 'POST', path: '/api/v1/packages/preview', status: 422 }], async () => {
+    await rev.page.locator('#pk-preview').click();
+    await visible(rev.page, '#pk-rule-outcome li[data-column="cap"]');
+  });
+  assert.match(await text(rev.page, '#pk-rule-outcome'), /^Quy tắc lập gói chưa hợp lệ\. Cần sửa: Giới hạn mỗi gói: Giới hạn của mỗi gói phải là một số dương/);
+  assert.equal(await rev.page.getAttribute('#pk-cap', 'aria-invalid'), 'true');
+  await rev.page.locator('#pk-cap').fill('20');
+  let pvResp = rev.page.waitForResponse(isPreview);
+  // Enter in a field of the rule previews, as the button does.
+  await rev.page.locator('#pk-cap').press('Enter');
+  assert.equal((await pvResp).status(), 200);
+  await visible(rev.page, '#pk-pv-packages tbody tr');
+  assert.equal(await rev.page.locator('#pk-pv-packages tbody tr').count(), 1);
+  assert.match(await text(rev.page, '#pk-pv-packages tbody tr'), /^Gói thầu .*Lai Châu Tỉnh Lai Châu 1 1 45 1 [\d,]+ tỷ đồng \d+$/);
+  assert.equal(await rev.page.locator('#pk-excluded tbody tr').count(), 1);
+  assert.match(await text(rev.page, '#pk-excluded tbody tr[data-code="not_dbkk"]'), /^\d+ Tỉnh Lai Châu Không có thôn nào thuộc vùng ĐBKK: chưa đủ điều kiện/);
+  // The preview map draws the areas of each package over the boundaries.
+  const previewDrawn = () => rev.page.waitForFunction(() => {
+    const m = window.phusong && window.phusong.previewMap;
+    return !!m && m.loaded() && m.areTilesLoaded() && m.queryRenderedFeatures({ layers: ['preview-fill'] }).length > 0;
+  }, null, { timeout: 30_000 });
+  await previewDrawn();
+  await rev.page.locator('#pk-dbkk').uncheck();
+  pvResp = rev.page.waitForResponse(isPreview);
+  await rev.page.locator('#pk-preview').click();
+  assert.deepEqual((await pvResp).request().postDataJSON().rule,
+    { province: '12', mode: 'cap', cap_kind: 'sites', cap: 20, min_score: 0, require_dbkk: false, require_grid: true });
+  await visible(rev.page, '#pk-ex-none');
+  assert.match(await text(rev.page, '#pk-pv-packages tbody tr'), /^Gói thầu .*Lai Châu Tỉnh Lai Châu 2 2 106 2 /);
+  await previewDrawn();
+  const drawn = await rev.page.evaluate(() => window.phusong.previewMap.querySourceFeatures('preview').map((f) => f.properties.area_id));
+  assert.equal(new Set(drawn).size, 2, `the preview map draws both areas: ${drawn}`);
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-packages-preview-vi.png');
+  const draftsResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/packages');
+  await rev.page.locator('#pk-save-drafts').click();
+  const drafts = await (await draftsResp).json();
+  assert.equal(drafts.packages.length, 1);
   const pkgID = drafts.packages[0].id;
   const pkgName = 'Gói thầu Lai Châu số 1';
-  await apiCall(reviewer, 'PATCH', `/api/v1/packages/${pkgID}`, { name: pkgName, deadline: new Date(Date.now() + 30 * 86_400_000).toISOString(), ceiling_vnd: 9_000_000_000 });
-  const published = await apiCall(reviewer, 'POST', `/api/v1/packages/${pkgID}/publish`, {});
+  const pkgRow = `#pk-list tbody tr[data-id="${pkgID}"]`;
+  await visible(rev.page, `${pkgRow}[data-status="draft"]`);
+  assert.match(await text(rev.page, '#pk-notice'), /^Đã lưu 1 gói thầu bản nháp\.$/);
+  assert.match(await text(rev.page, pkgRow), /^Gói thầu Lai Châu Tỉnh Lai Châu Bản nháp — (Có|Không) 2 106 2 ([\d,]+ tỷ đồng) — \2$/);
+  // The rule is kept under a name and listed to preview again.
+  await rev.page.locator('#pk-rule-name').fill('20 trạm mỗi gói');
+  const ruleResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/package-rules');
+  await rev.page.locator('#pk-rule-save button[type=submit]').click();
+  assert.equal((await ruleResp).status(), 201);
+  await visible(rev.page, '#pk-saved-box');
+  assert.equal(await text(rev.page, '#pk-saved option:nth-child(2)'), '20 trạm mỗi gói');
+  // Previewed again from the saved rule: both areas are in the draft now.
+  await rev.page.locator('#pk-saved').selectOption({ label: '20 trạm mỗi gói' });
+  pvResp = rev.page.waitForResponse(isPreview);
+  await rev.page.locator('#pk-saved-preview').click();
+  const savedRuleID = Number(await rev.page.inputValue('#pk-saved'));
+  assert.deepEqual((await pvResp).request().postDataJSON(), { rule_id: savedRuleID });
+  await rev.page.waitForFunction(() => document.querySelectorAll('#pk-excluded tbody tr[data-code="in_package"]').length === 2);
+  assert.match(await text(rev.page, '#pk-pv-summary'), /^Quy tắc này không tạo gói nào\.$/);
+
+  // Open the draft (its ceiling starts as the proposed one): publishing
+  // it as it is lists everything missing.
+  await rev.page.locator(`${pkgRow} button[data-open]`).click();
+  await rev.page.waitForFunction((id) => (document.querySelector('#pk-detail-title')?.textContent || '').startsWith(`3. Gói thầu số ${id}:`), pkgID);
+  assert.equal(await rev.page.locator('#pk-areas-table tbody tr').count(), 2);
+  assert.match(await text(rev.page, '#pk-criteria-sum'), /^Tổng trọng số: 100 /);
+  assert.equal(await rev.page.isHidden('#pk-change-note-box'), true, 'no change note before the first version');
+  const publishPath = `/api/v1/packages/${pkgID}/publish`;
+  await expecting(rev, [{ method: 'POST', path: publishPath, status: 422 }], async () => {
+    await rev.page.locator('#pk-publish-button').click();
+    await visible(rev.page, '#pk-publish-outcome li[data-column="deadline"]');
+  });
+  const refused = await text(rev.page, '#pk-publish-outcome');
+  assert.match(refused, /Cần sửa:/);
+  assert.match(refused, /Hạn nộp hồ sơ: Đặt hạn nộp hồ sơ dự thầu\./);
+  assert.equal(await rev.page.getAttribute('#pk-f-deadline', 'aria-invalid'), 'true');
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-refused-vi.png');
+  // Fill what was missing, Vietnam time for the deadline; the ceiling
+  // becomes the department's own figure (the proposed one is a click away).
+  const proposed = await rev.page.inputValue('#pk-f-ceiling');
+  assert.match(proposed, /^\d+$/);
+  await rev.page.locator('#pk-f-ceiling').fill('9000000000');
+  await rev.page.locator('#pk-use-proposed').click();
+  assert.equal(await rev.page.inputValue('#pk-f-ceiling'), proposed);
+  await rev.page.locator('#pk-f-ceiling').fill('9000000000');
+  await rev.page.locator('#pk-f-name').fill(pkgName);
+  const due = new Date(Date.now() + 30 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10) + 'T17:00';
+  await rev.page.locator('#pk-f-deadline').fill(due);
+  const patchResp = rev.page.waitForResponse((r) => r.request().method() === 'PATCH' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}`);
+  await rev.page.locator('#pk-save').click();
+  const patch = await patchResp;
+  assert.equal(patch.status(), 200);
+  assert.equal(patch.request().postDataJSON().deadline, due + ':00+07:00');
+  await visible(rev.page, '#pk-fields-outcome p.ok');
+  const pubResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === publishPath);
+  await rev.page.locator('#pk-publish-button').click();
+  assert.equal((await pubResp).status(), 201);
+  const published = await (await pubResp).json();
   assert.equal(published.version, 1);
+  await visible(rev.page, '#pk-versions .pk-version[data-version="1"]');
+  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="1"] .what'), /^Phiên bản 1 — \d\d\/\d\d\/\d{4} \d\d:\d\d — e2e-reviewer$/);
+  assert.equal(await rev.page.getAttribute('#pk-versions ul.files li:first-child a', 'data-file'), published.zip_name, 'the ZIP comes first');
+  assert.ok((await rev.page.locator('#pk-versions ul.files li').count()) >= 10, 'every file of the version is listed');
+  assert.equal(await text(rev.page, '#pk-versions code.sha >> nth=0'), published.zip_sha256);
+  await visible(rev.page, `${pkgRow}[data-status="published"]`);
+  assert.match(await text(rev.page, pkgRow), new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 Không 2 106 2 [\\d,]+ tỷ đồng \\d\\d/\\d\\d/\\d{4} 17:00 9 tỷ đồng$`));
+  // A second version needs a change note: its field shows now.
+  await visible(rev.page, '#pk-change-note');
+  await visible(rev.page, '#pk-withdraw-form');
+  assert.equal(await text(rev.page, '#pk-downloads'), 'Lượt tải hồ sơ Chưa có lượt tải nào.');
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-published-vi.png');
+  await rev.page.locator('#lang').click();
+  await rev.page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="1"] .what'), /^Version 1 — /);
+  assert.match(await text(rev.page, '#pk-detail-title'), new RegExp(`^3\\. Package ${pkgID}: `));
+  assert.match(await text(rev.page, pkgRow), /Published 1 No 2 106 2 VND [\d.]+ bn/);
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-published-en.png');
+  await rev.page.locator('#lang').click();
+  await rev.page.waitForFunction(() => document.documentElement.lang === 'vi');
+  // The review map fetched the packages again: it draws this one published.
+  await view(rev, 'map');
+  await jump(rev.page, lc1, 11);
+  await rev.page.waitForFunction((id) => {
+    const m = window.phusong.map;
+    return m.loaded() && m.areTilesLoaded() && m.querySourceFeatures('packages', { sourceLayer: 'packages' })
+      .some((f) => f.properties.package_id === id && f.properties.status === 'published');
+  }, pkgID, { timeout: 30_000 });
+  await view(rev, 'packages');
+  await visible(rev.page, '#pk-detail');
+  assertClean(rev);
 
   // Operator: the published package on the map, its files to download.
   step('operator');
@@ -862,6 +1003,14 @@ try {
   await visible(op.page, '#login-form');
   assertClean(op);
 
+  // The reviewer sees the operator's download of the ZIP.
+  step('reviewer: downloads');
+  await rev.page.locator(`${pkgRow} button[data-open]`).click();
+  await visible(rev.page, '#pk-downloads-table tbody tr');
+  assert.match(await text(rev.page, '#pk-downloads-table tbody tr'), new RegExp(`^\\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d ${operator.user} viettel 1 ${published.zip_name} [\\d.]+$`));
+  await shot(rev, 'reviewer-package-downloads-vi.png');
+  assertClean(rev);
+
   // Administrator: sees what reviewers see.
   step('admin');
   const adm = await newPage(browser, 'admin');
@@ -894,6 +1043,78 @@ try {
   await checkUsable(pub);
   await shot(pub, 'public-dashboard-vi.png');
   assertClean(pub);
+
+  // A change after publication is a new version, with a change note;
+  // then the package is withdrawn with a reason (after the public
+  // dashboard, which counts it published).
+  step('reviewer: version 2 and withdrawal');
+  // Drop an area, add it back by its id, re-pin the areas.
+  const areaIDs = await rev.page.$$eval('#pk-areas-table tbody tr', (rs) => rs.map((r) => Number(r.dataset.area)));
+  assert.equal(areaIDs.length, 2);
+  const dropResp = rev.page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/areas/${areaIDs[0]}`);
+  await rev.page.locator(`#pk-areas-table button[data-drop="${areaIDs[0]}"]`).click();
+  assert.equal((await dropResp).status(), 200);
+  await rev.page.waitForFunction(() => document.querySelectorAll('#pk-areas-table tbody tr').length === 1);
+  await visible(rev.page, `${pkgRow}[data-status="published"]`);
+  assert.match(await text(rev.page, pkgRow), /Đã công bố 1 Có 1 /);
+  await rev.page.locator('#pk-add-area').fill(String(areaIDs[0]));
+  const addResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/areas`);
+  await rev.page.locator('#pk-add-area').press('Enter');
+  assert.equal((await addResp).status(), 200);
+  await rev.page.waitForFunction(() => document.querySelectorAll('#pk-areas-table tbody tr').length === 2);
+  assert.equal(await text(rev.page, '#pk-areas-outcome'), `Đã đưa vùng ${areaIDs[0]} vào gói.`);
+  const refreshResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/refresh`);
+  await rev.page.locator('#pk-refresh').click();
+  assert.equal((await refreshResp).status(), 200);
+  await rev.page.waitForFunction(() => document.querySelector('#pk-areas-outcome').textContent === 'Đã cập nhật phiên bản các vùng.');
+  await rev.page.locator('#pk-f-requirements').fill('Trạm 4G, nguồn điện dự phòng tối thiểu 4 giờ.');
+  // Publish saves the edit first; without a note the second version is refused.
+  await expecting(rev, [{ method: 'POST', path: publishPath, status: 422 }], async () => {
+    await rev.page.locator('#pk-publish-button').click();
+    await visible(rev.page, '#pk-publish-outcome li[data-column="change_note"]');
+  });
+  assert.match(await text(rev.page, '#pk-publish-outcome'), /Nội dung thay đổi: Gói đã công bố: ghi rõ thay đổi của phiên bản mới/);
+  assert.equal(await rev.page.getAttribute('#pk-change-note', 'aria-invalid'), 'true');
+  await rev.page.locator('#pk-change-note').fill('Thêm yêu cầu nguồn điện dự phòng.');
+  const pub2 = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === publishPath);
+  await rev.page.locator('#pk-publish-button').click();
+  assert.equal((await pub2).status(), 201);
+  await visible(rev.page, '#pk-versions .pk-version[data-version="2"]');
+  assert.equal(await rev.page.getAttribute('#pk-versions .pk-version >> nth=0', 'data-version'), '2', 'newest version first');
+  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="2"]'), /“Thêm yêu cầu nguồn điện dự phòng\.”/);
+  await visible(rev.page, '#pk-versions .pk-version[data-version="1"] a[data-file$=".zip"]');
+  // Withdrawing needs a reason: the page says so before asking the server.
+  await rev.page.locator('#pk-withdraw-form button[type=submit]').click();
+  await visible(rev.page, '#pk-withdraw-outcome li[data-column="reason"]');
+  assert.equal(await rev.page.evaluate(() => document.activeElement.id), 'pk-reason');
+  await rev.page.locator('#pk-reason').fill('Điều chỉnh phạm vi theo quy hoạch mới.');
+  const wd = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/withdraw`);
+  await rev.page.locator('#pk-withdraw-form button[type=submit]').click();
+  assert.equal((await wd).status(), 200);
+  await visible(rev.page, `${pkgRow}[data-status="withdrawn"]`);
+  await rev.page.waitForFunction(() => /Lý do rút: Điều chỉnh phạm vi/.test(document.querySelector('#pk-detail-status')?.textContent || ''));
+  assert.equal(await rev.page.locator('#pk-publish, #pk-withdraw').count(), 0, 'a withdrawn package has no publish or withdraw form');
+  assert.equal(await rev.page.locator('#pk-fields fieldset[disabled]').count(), 1, 'a withdrawn package is read-only');
+  await checkUsable(rev);
+  await shot(rev, 'reviewer-package-withdrawn-vi.png');
+  assertClean(rev);
+
+  // The province officer reads the province's packages: no rule form, no editing.
+  step('province: packages');
+  await view(prov, 'packages');
+  await visible(prov.page, `${pkgRow}[data-status="withdrawn"]`);
+  assert.equal(await prov.page.locator('#pk-rule').count(), 0, 'no rule form for a province officer');
+  await prov.page.locator(`${pkgRow} button[data-open]`).click();
+  await visible(prov.page, '#pk-versions .pk-version[data-version="2"]');
+  assert.equal(await prov.page.locator('#pk-fields fieldset[disabled]').count(), 1);
+  assert.equal(await prov.page.locator('#pk-publish, #pk-withdraw, #pk-downloads, #pk-add-form, button[data-drop]').count(), 0);
+  // Withdrawn files are gone for all but reviewers: listed, not linked.
+  assert.equal(await prov.page.locator('#pk-versions a[data-file]').count(), 0);
+  assert.ok((await prov.page.locator('#pk-versions span[data-file]').count()) > 0);
+  assert.ok(!prov.requests.some((r) => /package-rules|\/downloads/.test(r)), 'a province officer asks for no rules or downloads');
+  await checkUsable(prov);
+  await shot(prov, 'province-packages-en.png');
+  assertClean(prov);
 
   // First load of the map page, cold cache, already logged in: every byte
   // over the wire (response headers and compressed bodies) until the map
