@@ -53,7 +53,6 @@ func (s *Store) Publish(ctx context.Context, id int64, note string) (Version, er
 		d.Status = StatusPublished
 		d.PublishedVersion = &version
 		d.Changed = false
-		d.Versions = nil
 		p, err := assemble(ctx, tx, d)
 		if err != nil {
 			return err

@@ -471,16 +471,16 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Summary, error) {
 	                   'cost_vnd', coalesce(sum(v.cost_vnd), 0))
 	            FROM package_areas pa JOIN area_versions v ON v.area_id = pa.area_id AND v.version = pa.area_version
 	            WHERE pa.package_id = p.id)`
-	name, deadline, ceiling := "p.name", "p.deadline", "p.ceiling_vnd"
+	name, deadline, ceiling, from := "p.name", "p.deadline", "p.ceiling_vnd", ""
 	if a.Role == phusong.RoleOperator {
-		totals = `(SELECT pv.snapshot->'totals' FROM package_versions pv WHERE pv.package_id = p.id AND pv.version = p.published_version)`
-		name = `(SELECT pv.name FROM package_versions pv WHERE pv.package_id = p.id AND pv.version = p.published_version)`
-		deadline = `(SELECT (pv.snapshot->>'deadline')::timestamptz FROM package_versions pv WHERE pv.package_id = p.id AND pv.version = p.published_version)`
-		ceiling = `(SELECT (pv.snapshot->>'ceiling_vnd')::bigint FROM package_versions pv WHERE pv.package_id = p.id AND pv.version = p.published_version)`
+		// The latest published version, joined once.
+		from = ` JOIN package_versions pv ON pv.package_id = p.id AND pv.version = p.published_version`
+		totals, name = `pv.snapshot->'totals'`, "pv.name"
+		deadline, ceiling = `(pv.snapshot->>'deadline')::timestamptz`, `(pv.snapshot->>'ceiling_vnd')::bigint`
 	}
 	q := `SELECT p.id, p.province_code, pr.name, ` + name + `, p.status, p.published_version, p.changed, ` + deadline + `, ` + ceiling + `,
 	             p.withdrawn_reason, ` + totals + `, p.created_by, p.created_at, p.updated_at
-	      FROM packages p JOIN provinces pr ON pr.code = p.province_code
+	      FROM packages p JOIN provinces pr ON pr.code = p.province_code` + from + `
 	      WHERE ` + strings.Join(where, " AND ") + ` ORDER BY p.id DESC LIMIT 1000`
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
@@ -529,9 +529,11 @@ func (s *Store) Get(ctx context.Context, id int64) (Detail, error) {
 	if a.Role == phusong.RoleOperator {
 		return s.Version(ctx, id, 0)
 	}
-	return s.working(ctx, s.pool, a, id, false)
+	return s.detail(ctx, a, id)
 }
 
+// working reads the working copy of a package the actor may see, with its
+// areas and totals (no versions); lock takes the package's row lock.
 func (s *Store) working(ctx context.Context, q querier, a phusong.Actor, id int64, lock bool) (Detail, error) {
 	cond, args := visible(a, []any{id})
 	sql := `SELECT ` + packageColumns + ` FROM packages p JOIN provinces pr ON pr.code = p.province_code WHERE p.id = $1 AND ` + cond
@@ -556,7 +558,17 @@ func (s *Store) working(ctx context.Context, q querier, a phusong.Actor, id int6
 		d.Totals.CostVND += ar.CostVND
 	}
 	d.ProposedCeilingVND = d.Totals.CostVND
-	if d.Versions, err = versions(ctx, q, id); err != nil {
+	return d, nil
+}
+
+// detail is the working copy as the API shows it: with every published
+// version and its files. Edits lock and read the working copy alone.
+func (s *Store) detail(ctx context.Context, a phusong.Actor, id int64) (Detail, error) {
+	d, err := s.working(ctx, s.pool, a, id, false)
+	if err != nil {
+		return d, err
+	}
+	if d.Versions, err = versions(ctx, s.pool, id); err != nil {
 		return Detail{}, err
 	}
 	return d, nil
@@ -786,7 +798,7 @@ func (s *Store) Update(ctx context.Context, id int64, p Patch) (Detail, error) {
 	if err != nil {
 		return Detail{}, err
 	}
-	return s.working(ctx, s.pool, a, id, false)
+	return s.detail(ctx, a, id)
 }
 
 func fieldsOf(d Detail) map[string]any {
@@ -870,7 +882,7 @@ func (s *Store) AddArea(ctx context.Context, id, areaID int64) (Detail, error) {
 	if err != nil {
 		return Detail{}, conflictOnUnique(err)
 	}
-	return s.working(ctx, s.pool, a, id, false)
+	return s.detail(ctx, a, id)
 }
 
 // RemoveArea drops an area from a package's working copy. Reviewers only.
@@ -901,7 +913,7 @@ func (s *Store) RemoveArea(ctx context.Context, id, areaID int64) (Detail, error
 	if err != nil {
 		return Detail{}, err
 	}
-	return s.working(ctx, s.pool, a, id, false)
+	return s.detail(ctx, a, id)
 }
 
 // Refresh re-pins every area of the working copy to the area's current
@@ -945,7 +957,7 @@ func (s *Store) Refresh(ctx context.Context, id int64) (Detail, error) {
 	if err != nil {
 		return Detail{}, err
 	}
-	return s.working(ctx, s.pool, a, id, false)
+	return s.detail(ctx, a, id)
 }
 
 // Withdraw withdraws a package with a reason. Its published versions stay
@@ -983,7 +995,7 @@ func (s *Store) Withdraw(ctx context.Context, id int64, reason string) (Detail, 
 	if err != nil {
 		return Detail{}, err
 	}
-	return s.working(ctx, s.pool, a, id, false)
+	return s.detail(ctx, a, id)
 }
 
 // markChanged notes that a package's working copy now differs from its

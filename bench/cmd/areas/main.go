@@ -26,10 +26,8 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"slices"
@@ -37,10 +35,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
+	"github.com/phusong/phusong/geo/survey/surveygen"
 )
 
 func main() {
@@ -66,7 +64,7 @@ func logf(format string, args ...any) {
 }
 
 func run(ctx context.Context, superURL, csvPath string, eps float64, runs int, overAll, keep bool) error {
-	pts, err := readPoints(csvPath)
+	pts, err := surveygen.ReadFile(csvPath)
 	if err != nil {
 		return err
 	}
@@ -309,56 +307,4 @@ func load(ctx context.Context, conn *pgx.Conn, pts []survey.Point, g *area.Group
 		}
 	}
 	return nil
-}
-
-// readPoints reads the generator's survey-format CSV.
-func readPoints(path string) ([]survey.Point, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.ReuseRecord = true
-	head, err := r.Read()
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	for _, c := range []string{"province_code", "commune_code", "village_name", "ref_id", "lat", "lon", "households", "grid_power",
-		"signal_viettel", "signal_vinaphone", "signal_mobifone", "signal_vietnamobile"} {
-		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("%s: no column %s", path, c)
-		}
-	}
-	var pts []survey.Point
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		lat, err1 := strconv.ParseFloat(rec[col["lat"]], 64)
-		lon, err2 := strconv.ParseFloat(rec[col["lon"]], 64)
-		hh, err3 := strconv.Atoi(rec[col["households"]])
-		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, fmt.Errorf("%s: row %d: bad lat, lon or households", path, len(pts)+2)
-		}
-		p := survey.Point{
-			ProvinceCode: rec[col["province_code"]], CommuneCode: rec[col["commune_code"]],
-			VillageName: rec[col["village_name"]], RefID: rec[col["ref_id"]],
-			Location: orb.Point{lon, lat}, Households: hh, GridPower: rec[col["grid_power"]],
-		}
-		for k, c := range []string{"signal_viettel", "signal_vinaphone", "signal_mobifone", "signal_vietnamobile"} {
-			p.Signal[k] = rec[col[c]]
-		}
-		p.Category = survey.DeriveCategory(p.Signal)
-		pts = append(pts, p)
-	}
-	return pts, nil
 }

@@ -32,7 +32,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,11 +45,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/phusong/phusong/bench/internal/serve"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/intake"
 	"github.com/phusong/phusong/geo/survey"
@@ -144,7 +143,11 @@ func run(dbURL, bin, file string, per int, serverLog string) error {
 	}
 	fmt.Fprintf(os.Stderr, "%d accounts created in %.1f s\n", len(ups), time.Since(t).Seconds())
 
-	base, stop, err := startServer(ctx, bin, dbURL, serverLog)
+	base, stop, err := serve.Start(bin, dbURL, serverLog, func(pid int) {
+		if hwm := peakRSS(pid); hwm != "" {
+			fmt.Printf("server_peak_rss_kb=%s\n", hwm)
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -152,7 +155,7 @@ func run(dbURL, bin, file string, per int, serverLog string) error {
 
 	for i, u := range ups {
 		u.client = clientFrom(net.IPv4(127, 0, 0, byte(10+i)))
-		if u.token, err = login(u.client, base, "bench"+u.province); err != nil {
+		if u.token, err = serve.Login(u.client, base, "bench"+u.province, password); err != nil {
 			return fmt.Errorf("province %s: %w", u.province, err)
 		}
 		u.key = fmt.Sprintf("bench-%s-%d", u.province, time.Now().UnixNano())
@@ -351,107 +354,6 @@ func (u *upload) send(base, key string, body []byte) {
 func clientFrom(addr net.IP) *http.Client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: addr}, Timeout: 10 * time.Second}
 	return &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4}}
-}
-
-// login opens a session and trades it for an API token.
-func login(c *http.Client, base, user string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"username": user, "password": password})
-	resp, err := c.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	var sess struct {
-		CSRF string `json:"csrf_token"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&sess)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || err != nil {
-		return "", fmt.Errorf("login: HTTP %d %v", resp.StatusCode, err)
-	}
-	var cookie *http.Cookie
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "phusong_session" {
-			cookie = ck
-		}
-	}
-	if cookie == nil {
-		return "", errors.New("login: no session cookie")
-	}
-	body, _ = json.Marshal(map[string]any{"name": "bench", "ttl_days": 1})
-	req, _ := http.NewRequest("POST", base+"/api/v1/auth/tokens", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", sess.CSRF)
-	req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
-	resp, err = c.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		Token string `json:"token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusCreated || tok.Token == "" {
-		return "", fmt.Errorf("token: HTTP %d %v", resp.StatusCode, err)
-	}
-	return tok.Token, nil
-}
-
-// startServer runs `phusong serve` on a free port and waits until /readyz
-// answers 200. stop ends it (SIGTERM, then SIGKILL after 20 s).
-func startServer(ctx context.Context, bin, dbURL, logPath string) (base string, stop func(), err error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--demo", "no", "--cookie-secure=false", "--log-format", "json")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
-	if logPath != "" {
-		f, err := os.Create(logPath)
-		if err != nil {
-			return "", nil, err
-		}
-		defer f.Close()
-		cmd.Stdout, cmd.Stderr = f, f
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	stop = func() {
-		if hwm := peakRSS(cmd.Process.Pid); hwm != "" {
-			fmt.Printf("server_peak_rss_kb=%s\n", hwm)
-		}
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}
-	base = "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base, stop, nil
-			}
-		}
-		select {
-		case <-done:
-			return "", nil, fmt.Errorf("phusong serve exited (see -server-log)")
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return "", nil, errors.New("phusong serve not ready after 60 s")
-		}
-	}
 }
 
 // peakRSS reads the peak resident set size (VmHWM) of a running process.

@@ -42,17 +42,17 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/phusong/phusong/bench/internal/serve"
 )
 
 const password = "bench-regroup-2026"
@@ -119,14 +119,14 @@ func (b *bench) run(ctx context.Context, file, serverLog string) error {
 	if err := b.phusong("user", "create", "benchreviewer", "--role", "reviewer"); err != nil {
 		return err
 	}
-	base, stop, err := startServer(b.bin, b.dbURL, serverLog)
+	base, stop, err := serve.Start(b.bin, b.dbURL, serverLog, nil)
 	if err != nil {
 		return err
 	}
 	defer stop()
 	b.base = base
 	b.client = &http.Client{Timeout: 10 * time.Minute}
-	if b.token, err = login(b.client, base, "benchreviewer"); err != nil {
+	if b.token, err = serve.Login(b.client, base, "benchreviewer", password); err != nil {
 		return err
 	}
 
@@ -408,102 +408,4 @@ func (b *bench) call(method, path string, body, out any) error {
 		}
 	}
 	return nil
-}
-
-// login opens a session and trades it for an API token.
-func login(c *http.Client, base, user string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"username": user, "password": password})
-	resp, err := c.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	var sess struct {
-		CSRF string `json:"csrf_token"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&sess)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || err != nil {
-		return "", fmt.Errorf("login: HTTP %d %v", resp.StatusCode, err)
-	}
-	var cookie *http.Cookie
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "phusong_session" {
-			cookie = ck
-		}
-	}
-	if cookie == nil {
-		return "", errors.New("login: no session cookie")
-	}
-	body, _ = json.Marshal(map[string]any{"name": "bench", "ttl_days": 1})
-	req, _ := http.NewRequest("POST", base+"/api/v1/auth/tokens", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", sess.CSRF)
-	req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
-	resp, err = c.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		Token string `json:"token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusCreated || tok.Token == "" {
-		return "", fmt.Errorf("token: HTTP %d %v", resp.StatusCode, err)
-	}
-	return tok.Token, nil
-}
-
-// startServer runs `phusong serve` on a free port and waits until /readyz
-// answers 200. stop ends it (SIGTERM, then SIGKILL after 20 s).
-func startServer(bin, dbURL, logPath string) (base string, stop func(), err error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--demo", "no", "--cookie-secure=false", "--log-format", "json")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
-	if logPath != "" {
-		f, err := os.Create(logPath)
-		if err != nil {
-			return "", nil, err
-		}
-		defer f.Close()
-		cmd.Stdout, cmd.Stderr = f, f
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	stop = func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}
-	base = "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base, stop, nil
-			}
-		}
-		select {
-		case <-done:
-			return "", nil, errors.New("phusong serve exited (see -server-log)")
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return "", nil, errors.New("phusong serve not ready after 60 s")
-		}
-	}
 }

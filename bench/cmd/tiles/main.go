@@ -9,7 +9,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,7 +18,6 @@ import (
 	"regexp"
 	"runtime/pprof"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +26,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/phusong/phusong"
+	"github.com/phusong/phusong/bench/internal/serve"
 	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/tile"
 )
@@ -167,46 +166,6 @@ func (c client) get(url string) (int, error) {
 	return int(n), err
 }
 
-// token logs in as the reviewer and creates an API token.
-func token(base string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"username": *user, "password": *password})
-	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	var login struct {
-		CSRF string `json:"csrf_token"`
-	}
-	json.NewDecoder(resp.Body).Decode(&login)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return "", fmt.Errorf("login: %s", resp.Status)
-	}
-	var cookie string
-	for _, c := range resp.Cookies() {
-		if c.Name == "phusong_session" {
-			cookie = c.Name + "=" + c.Value
-		}
-	}
-	req, _ := http.NewRequest("POST", base+"/api/v1/auth/tokens", strings.NewReader(`{"name":"bench","ttl_days":1}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Cookie", cookie) // the cookie is Secure: a jar would not send it over http
-	req.Header.Set("X-CSRF-Token", login.CSRF)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		Token string `json:"token"`
-	}
-	json.NewDecoder(resp.Body).Decode(&tok)
-	if tok.Token == "" {
-		return "", fmt.Errorf("token: %s", resp.Status)
-	}
-	return tok.Token, nil
-}
-
 func run() error {
 	flag.Parse()
 	ctx := context.Background()
@@ -264,7 +223,7 @@ func run() error {
 	}
 	fmt.Printf("densest z8 tile: 8/%d/%d with %d points; %d z12 tiles in it hold points\n", x8, y8, n8, len(z12))
 
-	tok, err := token(*cold)
+	tok, err := serve.Login(http.DefaultClient, *cold, *user, *password)
 	if err != nil && *only == "" {
 		return err
 	}
@@ -394,7 +353,7 @@ func run() error {
 
 	// Warm tiles: the same z12 tiles and the z8 tile from a server whose
 	// cache holds them (one pass first).
-	wtok, err := token(*warm)
+	wtok, err := serve.Login(http.DefaultClient, *warm, *user, *password)
 	if err != nil && *only == "" {
 		return err
 	}
