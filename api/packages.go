@@ -300,7 +300,7 @@ func (h *handler) downloadPackageFile(c *fiber.Ctx) error {
 	serve := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", f.ContentType)
 		w.Header().Set("ETag", `"`+f.SHA256+`"`)
-		w.Header().Set("Content-Disposition", contentDisposition(f.DownloadName, fmt.Sprintf("goi-thau-%d-v%d-%s", f.PackageID, f.Version, f.Name)))
+		w.Header().Set("Content-Disposition", contentDisposition(f.DownloadName, f.ASCIIName))
 		// A numbered version never changes; "latest" may.
 		if v != 0 {
 			w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")

@@ -203,7 +203,7 @@ func TestPackagesFlow(t *testing.T) {
 		t.Fatalf("zip: %d etag %s len %d", resp.StatusCode, resp.Header.Get("ETag"), len(zipBytes))
 	}
 	cd := resp.Header.Get("Content-Disposition")
-	if !strings.Contains(cd, `filename="goi-thau-`+id+`-v1-`) || !strings.Contains(cd, "filename*=UTF-8''G%C3%B3i%20th%E1%BA%A7u%20Lai%20Ch%C3%A2u") {
+	if !strings.Contains(cd, `filename="goi-thau-`+id+`-v1.zip"`) || !strings.Contains(cd, "filename*=UTF-8''G%C3%B3i%20th%E1%BA%A7u%20Lai%20Ch%C3%A2u") {
 		t.Fatalf("Content-Disposition: %s", cd)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes)))

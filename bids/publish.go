@@ -292,8 +292,9 @@ type StoredFile struct {
 	Province    string
 	PublishedAt time.Time
 	// DownloadName is the name to save it as: the package's Vietnamese
-	// name, its version and the file's name.
-	DownloadName string
+	// name, its version and the file's name; ASCIIName is the fallback
+	// for clients that cannot read an RFC 5987 name.
+	DownloadName, ASCIIName string
 	Data         []byte
 }
 
@@ -329,9 +330,10 @@ func (s *Store) File(ctx context.Context, id int64, v int, name string) (StoredF
 			fmt.Sprintf("Package %d was withdrawn; its files are no longer issued.", id))
 	}
 	if f.Name == zipName {
-		f.DownloadName = fmt.Sprintf("%s - v%d.zip", pkgName, f.Version)
+		f.DownloadName, f.ASCIIName = fmt.Sprintf("%s - v%d.zip", pkgName, f.Version), f.Name
 	} else {
 		f.DownloadName = fmt.Sprintf("%s - v%d - %s", pkgName, f.Version, f.Name)
+		f.ASCIIName = fmt.Sprintf("goi-thau-%d-v%d-%s", f.PackageID, f.Version, f.Name)
 	}
 	return f, nil
 }
