@@ -295,7 +295,7 @@ type StoredFile struct {
 	// name, its version and the file's name; ASCIIName is the fallback
 	// for clients that cannot read an RFC 5987 name.
 	DownloadName, ASCIIName string
-	Data         []byte
+	Data                    []byte
 }
 
 // File returns a stored file of published version v of a package (0: the
