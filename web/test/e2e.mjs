@@ -36,6 +36,7 @@ const operator = account('OPERATOR');
 const admin = account('ADMIN');
 const validFile = path.join(testdata, 'khao-sat-lai-chau.csv');
 const brokenFile = path.join(testdata, 'khao-sat-loi.csv');
+const apiDelay = Number(process.env.PHUSONG_E2E_DELAY_MS || 0);
 
 // A tablet held upright: the smallest width the page promises to serve well.
 const tablet = { width: 768, height: 1024 };
@@ -110,6 +111,15 @@ function assertClean(w) {
 async function newPage(browser, name, at = origin) {
   const context = await browser.newContext({ viewport: tablet, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: false });
   context.setDefaultTimeout(20_000);
+  // PHUSONG_E2E_DELAY_MS holds every API answer back that long: a slow
+  // server shows the races between the page and this script (a check
+  // that reads the page before the page has caught up).
+  if (apiDelay > 0) {
+    await context.route((u) => u.pathname.startsWith('/api/'), async (route) => {
+      await new Promise((r) => setTimeout(r, apiDelay));
+      await route.continue();
+    });
+  }
   const page = await context.newPage();
   return watch(page, name, at);
 }
@@ -130,6 +140,22 @@ async function shot(w, file) {
 }
 
 const text = async (page, selector) => (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
+// textSettles waits until the element's text is want (a string) or
+// matches it (a RegExp): the page may still be redrawing from an answer
+// when the script reads it. Then it asserts, so a failure shows the text
+// last seen.
+async function textSettles(page, selector, want, message) {
+  const ok = (got) => (want instanceof RegExp ? want.test(got) : got === want);
+  // Polled from here, so Playwright's own selectors (">> nth=0") work.
+  const until = Date.now() + 15_000;
+  let got = await text(page, selector);
+  while (!ok(got) && Date.now() < until) {
+    await page.waitForTimeout(100);
+    got = await text(page, selector);
+  }
+  if (want instanceof RegExp) assert.match(got, want, message);
+  else assert.equal(got, want, message);
+}
 const visible = (page, selector) => page.locator(selector).waitFor({ state: 'visible' });
 const hiddenEl = (page, selector) => page.locator(selector).waitFor({ state: 'hidden' });
 
@@ -194,7 +220,7 @@ async function login(w, acct) {
   assert.equal((await resp).status(), 200, `${w.name}: login`);
   await visible(page, '#home');
   await page.waitForFunction(() => document.querySelector('#who').textContent !== '');
-  assert.equal(await text(page, '#who'), acct.user);
+  await textSettles(page, '#who', acct.user);
 }
 
 async function upload(w, file) {
@@ -341,9 +367,9 @@ try {
   await anon.page.goto(base + '/');
   await visible(anon.page, '#login-form');
   assert.equal(await anon.page.getAttribute('html', 'lang'), 'vi');
-  assert.match(await text(anon.page, 'h1'), /Phủ sóng — xóa thôn lõm sóng/);
+  await textSettles(anon.page, 'h1', /Phủ sóng — xóa thôn lõm sóng/);
   await anon.page.waitForFunction(() => document.querySelectorAll('#provinces tbody tr').length === 34);
-  assert.match(await text(anon.page, '#provinces tbody'), /Lai Châu/);
+  await textSettles(anon.page, '#provinces tbody', /Lai Châu/);
   for (const s of ['#province-view', '#review-view', '#operator-view', '#logout']) assert.equal(await anon.page.isHidden(s), true, `${s} hidden when logged out`);
   assert.ok(!anon.requests.some((r) => r.includes('/api/v1/auth/me')), 'no /auth/me before any login');
   // The public dashboard is off here: nothing asks for it, nothing shows it.
@@ -367,8 +393,8 @@ try {
   await login(prov, province);
   await visible(prov.page, '#province-view');
   for (const s of ['#review-view', '#operator-view', '#login-panel']) assert.equal(await prov.page.isHidden(s), true, `${s} hidden for a province officer`);
-  assert.match(await text(prov.page, '#role-line'), /^Cán bộ tỉnh — Tỉnh Lai Châu$/);
-  assert.equal(await text(prov.page, '#mine-counts'), 'Tỉnh chưa nộp lượt nào.');
+  await textSettles(prov.page, '#role-line', /^Cán bộ tỉnh — Tỉnh Lai Châu$/);
+  await textSettles(prov.page, '#mine-counts', 'Tỉnh chưa nộp lượt nào.');
   const tpl = await prov.page.getAttribute('#template-link', 'href');
   const tplResp = await prov.page.request.get(base + tpl);
   assert.equal(tplResp.status(), 200, 'template download');
@@ -382,19 +408,19 @@ try {
   const first = await upload(prov, validFile);
   assert.equal(first.status, 201, `valid upload: ${JSON.stringify(first.body)}`);
   const firstID = first.body.id;
-  assert.match(await text(prov.page, '#upload-result h3'), new RegExp(`^Đã lưu lượt nộp số ${firstID} \\(khao-sat-lai-chau\\.csv\\)\\.$`));
-  assert.match(await text(prov.page, '#upload-result'), /3 dòng: 3 điểm mới, 0 điểm cập nhật/);
+  await textSettles(prov.page, '#upload-result h3', new RegExp(`^Đã lưu lượt nộp số ${firstID} \\(khao-sat-lai-chau\\.csv\\)\\.$`));
+  await textSettles(prov.page, '#upload-result', /3 dòng: 3 điểm mới, 0 điểm cập nhật/);
   await visible(prov.page, `#mine tr[data-id="${firstID}"][data-status="submitted"]`);
-  assert.match(await text(prov.page, `#mine tr[data-id="${firstID}"]`), /khao-sat-lai-chau\.csv Chờ thẩm định 3 3 \/ 0 0 \/ 0/);
+  await textSettles(prov.page, `#mine tr[data-id="${firstID}"]`, /khao-sat-lai-chau\.csv Chờ thẩm định 3 3 \/ 0 0 \/ 0/);
 
   step('province: broken upload');
   const broken = await expecting(prov, [{ method: 'POST', path: '/api/v1/submissions', status: 422 }], () => upload(prov, brokenFile));
   const rejected = broken.body.submission;
   assert.equal(rejected.status, 'rejected');
   await visible(prov.page, '#upload-result.bad');
-  assert.equal(await text(prov.page, '#upload-result h3'), 'Tệp chưa được lưu');
-  assert.match(await text(prov.page, '#upload-result'), /chưa lưu dòng nào/);
-  assert.match(await text(prov.page, '#upload-result'), /4 trong 4 dòng có lỗi \(4 lỗi, 0 cảnh báo\)/);
+  await textSettles(prov.page, '#upload-result h3', 'Tệp chưa được lưu');
+  await textSettles(prov.page, '#upload-result', /chưa lưu dòng nào/);
+  await textSettles(prov.page, '#upload-result', /4 trong 4 dòng có lỗi \(4 lỗi, 0 cảnh báo\)/);
   // Grouped by column and code, each problem with its row, column and value.
   assert.equal(await prov.page.locator('#upload-result tbody.group').count(), 4);
   const rows = await prov.page.locator('#upload-result tbody.group tr:not(:first-child)').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
@@ -412,8 +438,8 @@ try {
   assert.equal(csv.status(), 200, 'problems CSV');
   assert.match(await csv.text(), /surveyed_on/);
   await visible(prov.page, `#mine tr[data-id="${rejected.id}"][data-status="rejected"]`);
-  assert.match(await text(prov.page, `#mine tr[data-id="${rejected.id}"]`), /Không hợp lệ, chưa lưu/);
-  assert.match(await text(prov.page, '#mine-counts'), /^2 lượt nộp: 1 chờ thẩm định, 0 đã chấp nhận, 0 bị trả lại, 1 không hợp lệ\.$/);
+  await textSettles(prov.page, `#mine tr[data-id="${rejected.id}"]`, /Không hợp lệ, chưa lưu/);
+  await textSettles(prov.page, '#mine-counts', /^2 lượt nộp: 1 chờ thẩm định, 0 đã chấp nhận, 0 bị trả lại, 1 không hợp lệ\.$/);
   await checkUsable(prov);
   await shot(prov, 'province-upload-problems-vi.png');
   assertClean(prov);
@@ -430,8 +456,8 @@ try {
   const cells = await rev.page.evaluate(() => window.phusong.map.querySourceFeatures('points', { sourceLayer: 'points' }).filter((f) => f.properties.cluster === 1));
   assert.ok(cells.length > 0 && cells.every((c) => c.properties.count >= 1), `cells of the points tiles: ${JSON.stringify(cells.slice(0, 3))}`);
   await visible(rev.page, `#map-queue li[data-id="${firstID}"]`);
-  assert.match(await text(rev.page, `#map-queue li[data-id="${firstID}"]`), new RegExp(`^Số ${firstID} — Tỉnh Lai Châu 3 điểm · ${province.user}`));
-  assert.match(await text(rev.page, '#map-status'), /^Mức thu phóng \d: số thôn gộp theo ô/);
+  await textSettles(rev.page, `#map-queue li[data-id="${firstID}"]`, new RegExp(`^Số ${firstID} — Tỉnh Lai Châu 3 điểm · ${province.user}`));
+  await textSettles(rev.page, '#map-status', /^Mức thu phóng \d: số thôn gộp theo ô/);
   // The map takes the keyboard: it takes the focus, shows a ring, "+"
   // zooms in and "−" out.
   const canvas = rev.page.locator('canvas.maplibregl-canvas');
@@ -451,18 +477,18 @@ try {
   await view(rev, 'work');
   await visible(rev.page, '#review-view');
   for (const s of ['#province-view', '#operator-view']) assert.equal(await rev.page.isHidden(s), true, `${s} hidden for a reviewer`);
-  assert.equal(await text(rev.page, '#role-line'), 'Cán bộ thẩm định (Cục Viễn thông)');
+  await textSettles(rev.page, '#role-line', 'Cán bộ thẩm định (Cục Viễn thông)');
   const card1 = `#queue li[data-id="${firstID}"]`;
   await visible(rev.page, card1);
   assert.equal(await rev.page.locator('#queue li').count(), 1, 'only the stored submission waits (not the rejected one)');
-  assert.match(await text(rev.page, `${card1} h3`), new RegExp(`^Lượt nộp số ${firstID} — Tỉnh Lai Châu$`));
-  assert.match(await text(rev.page, card1), /khao-sat-lai-chau\.csv/);
-  assert.match(await text(rev.page, card1), new RegExp(province.user));
+  await textSettles(rev.page, `${card1} h3`, new RegExp(`^Lượt nộp số ${firstID} — Tỉnh Lai Châu$`));
+  await textSettles(rev.page, card1, /khao-sat-lai-chau\.csv/);
+  await textSettles(rev.page, card1, new RegExp(province.user));
   await checkUsable(rev);
   const decisions = () => rev.requests.filter((r) => r.includes('/decision')).length;
   await rev.page.locator(`${card1} button[data-decision="returned"]`).click();
   await rev.page.locator(`#decision-error-${firstID}:not(:empty)`).waitFor();
-  assert.equal(await text(rev.page, `#decision-error-${firstID}`), 'Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.');
+  await textSettles(rev.page, `#decision-error-${firstID}`, 'Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.');
   assert.equal(decisions(), 0, 'returning without a comment sends nothing');
   assert.equal(await rev.page.evaluate(() => document.activeElement.id), `comment-${firstID}`, 'focus moves to the comment');
   // Keyboard only: type the comment, Tab to Accept, Tab to Return, Enter.
@@ -476,23 +502,23 @@ try {
   assert.equal((await returned).status(), 200);
   await hiddenEl(rev.page, card1);
   await visible(rev.page, `#recent tr[data-id="${firstID}"][data-status="returned"]`);
-  assert.match(await text(rev.page, `#recent tr[data-id="${firstID}"]`), /Bị trả lại/);
-  assert.match(await text(rev.page, '#notice'), new RegExp(`Lượt nộp số ${firstID}: Bị trả lại\\.`));
-  assert.equal(await text(rev.page, '#queue-counts'), 'Không có lượt nộp nào đang chờ thẩm định.');
+  await textSettles(rev.page, `#recent tr[data-id="${firstID}"]`, /Bị trả lại/);
+  await textSettles(rev.page, '#notice', new RegExp(`Lượt nộp số ${firstID}: Bị trả lại\\.`));
+  await textSettles(rev.page, '#queue-counts', 'Không có lượt nộp nào đang chờ thẩm định.');
   assertClean(rev);
 
   // Province: sees the comment, fixes and submits again.
   step('province: resubmit');
   await prov.page.reload();
   await visible(prov.page, `#mine tr[data-id="${firstID}"][data-status="returned"]`);
-  assert.match(await text(prov.page, `#mine tr[data-id="${firstID}"]`), new RegExp(`Bị trả lại .*${comment.replace(/[.;]/g, '\\$&')}`));
+  await textSettles(prov.page, `#mine tr[data-id="${firstID}"]`, new RegExp(`Bị trả lại .*${comment.replace(/[.;]/g, '\\$&')}`));
   const second = await upload(prov, validFile);
   assert.equal(second.status, 201, `resubmission: ${JSON.stringify(second.body)}`);
   const secondID = second.body.id;
-  assert.match(await text(prov.page, '#upload-result'), /3 dòng: 0 điểm mới, 3 điểm cập nhật/);
+  await textSettles(prov.page, '#upload-result', /3 dòng: 0 điểm mới, 3 điểm cập nhật/);
   // The updates are warnings, listed with the rows they come from.
-  assert.match(await text(prov.page, '#upload-result'), /3 cảnh báo/);
-  assert.match(await text(prov.page, '#upload-result'), /LC-001/);
+  await textSettles(prov.page, '#upload-result', /3 cảnh báo/);
+  await textSettles(prov.page, '#upload-result', /LC-001/);
   await visible(prov.page, `#mine tr[data-id="${secondID}"][data-status="submitted"]`);
   assertClean(prov);
 
@@ -513,7 +539,7 @@ try {
   await framed;
   await rev.page.evaluate(() => new Promise((resolve) => window.phusong.map.once('idle', resolve)));
   await rev.page.locator('#decision .what').waitFor();
-  assert.equal(await text(rev.page, '#decision .what'), `Lượt nộp số ${secondID} — Tỉnh Lai Châu (3 điểm)`);
+  await textSettles(rev.page, '#decision .what', `Lượt nộp số ${secondID} — Tỉnh Lai Châu (3 điểm)`);
   assert.equal(await rev.page.evaluate(() => document.activeElement.id), 'decision-comment', 'focus moves to the comment');
   // Click a village on the map: its details.
   const subPoints = (await get(`/api/v1/points?submission=${secondID}`)).features;
@@ -528,7 +554,7 @@ try {
   await rev.page.mouse.click(at.x, at.y);
   assert.equal((await detailResp).status(), 200);
   await visible(rev.page, '#detail h3');
-  assert.equal(await text(rev.page, '#detail h3'), 'Bản Nậm Củm');
+  await textSettles(rev.page, '#detail h3', 'Bản Nậm Củm');
   const detail = await text(rev.page, '#detail');
   for (const want of [/Tỉnh Tỉnh Lai Châu/, /Trạng thái Chờ thẩm định/, /Số hộ 32/, /Số dân 140/, /Điện lưới Không/,
     /Viettel Không có sóng —/, /Vietnamobile Không có sóng/, /Cơ sở Trường học/, /Người nộp .*/, new RegExp(`Lượt nộp #${secondID} khao-sat-lai-chau\\.csv`),
@@ -546,7 +572,7 @@ try {
   await rev.page.locator('#decision button[data-action="accepted"]').click();
   assert.equal((await accepted).status(), 200);
   await rev.page.locator('#notice:not([hidden])').waitFor();
-  assert.equal(await text(rev.page, '#notice'), `Lượt nộp số ${secondID}: đã chấp nhận.`);
+  await textSettles(rev.page, '#notice', `Lượt nộp số ${secondID}: đã chấp nhận.`);
   await visible(rev.page, '#map-queue li.hint');
   // The map draws the new state: the tiles came again, every village of
   // the submission accepted.
@@ -571,8 +597,8 @@ try {
   await rev.page.mouse.click(at.x, at.y);
   await rev.page.keyboard.up('Shift');
   await rev.page.locator('#decision .what').waitFor();
-  assert.equal(await text(rev.page, '#decision .what'), 'Đã chọn 1 thôn');
-  assert.equal(await text(rev.page, '#decision .chosen'), 'Bản Nậm Củm ×');
+  await textSettles(rev.page, '#decision .what', 'Đã chọn 1 thôn');
+  await textSettles(rev.page, '#decision .chosen', 'Bản Nậm Củm ×');
   await rev.page.locator('#decision button[data-action="clear"]').click();
   await rev.page.locator('#decision .hint').waitFor();
   await rev.page.mouse.move(at.x - 25, at.y - 25);
@@ -582,7 +608,7 @@ try {
   await rev.page.mouse.up();
   await rev.page.keyboard.up('Shift');
   await rev.page.locator('#decision .what').waitFor();
-  assert.equal(await text(rev.page, '#decision .what'), 'Đã chọn 1 thôn');
+  await textSettles(rev.page, '#decision .what', 'Đã chọn 1 thôn');
   assert.deepEqual(await rev.page.evaluate(() => window.phusong.map.getFilter('points-selected')[2][1]), [target.id]);
   await rev.page.locator('#decision button[data-action="clear"]').click();
   // Keyboard: the village in the list, Enter, its "select" button, Enter.
@@ -592,12 +618,12 @@ try {
   await rev.page.locator('#detail button[data-action="toggle"]').focus();
   await rev.page.keyboard.press('Enter');
   await rev.page.locator('#decision .what').waitFor();
-  assert.equal(await text(rev.page, '#decision .what'), 'Đã chọn 1 thôn');
+  await textSettles(rev.page, '#decision .what', 'Đã chọn 1 thôn');
   assert.equal(await rev.page.getAttribute('#detail button[data-action="toggle"]', 'aria-pressed'), 'true');
   // Returning needs a comment.
   await rev.page.locator('#decision button[data-action="returned"]').click();
   await rev.page.locator('#decision-error:not(:empty)').waitFor();
-  assert.equal(await text(rev.page, '#decision-error'), 'Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.');
+  await textSettles(rev.page, '#decision-error', 'Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.');
   const villageComment = 'Toạ độ lệch sang xã bên cạnh; đo lại bằng GPS.';
   await rev.page.locator('#decision-comment').fill(villageComment);
   const pointDecision = rev.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/points/decision');
@@ -612,7 +638,7 @@ try {
   }, target.id);
   // The detail panel, still open, shows the decision and its history.
   await rev.page.waitForFunction(() => /Bị trả lại/.test(document.querySelector('#detail').textContent));
-  assert.match(await text(rev.page, '#detail'), /Trả lại thôn — e2e-reviewer: “Toạ độ lệch sang xã bên cạnh; đo lại bằng GPS\.”/);
+  await textSettles(rev.page, '#detail', /Trả lại thôn — e2e-reviewer: “Toạ độ lệch sang xã bên cạnh; đo lại bằng GPS\.”/);
   await shot(rev, 'reviewer-map-returned-vi.png');
   assertClean(rev);
 
@@ -667,14 +693,14 @@ try {
   await view(prov, 'map');
   await mapReady(prov.page, 'provinces');
   await visible(prov.page, `#map-checklist li[data-point="${target.id}"]`);
-  assert.equal(await text(prov.page, `#map-checklist li[data-point="${target.id}"] .what`), `Bản Nậm Củm: “${villageComment}”`);
+  await textSettles(prov.page, `#map-checklist li[data-point="${target.id}"] .what`, `Bản Nậm Củm: “${villageComment}”`);
   assert.equal(await prov.page.getAttribute(`#map-checklist li[data-sub="${firstID}"]`, 'data-done'), 'true');
-  assert.match(await text(prov.page, `#map-checklist li[data-sub="${firstID}"]`), new RegExp(`Đã nộp lại \\(lượt số ${secondID}\\)\\.`));
+  await textSettles(prov.page, `#map-checklist li[data-sub="${firstID}"]`, new RegExp(`Đã nộp lại \\(lượt số ${secondID}\\)\\.`));
   assert.equal(await prov.page.isHidden('#map-queue'), true, 'no review queue for a province officer');
   assert.equal(await prov.page.isHidden('#decision'), true, 'no decisions for a province officer');
   await prov.page.locator(`#map-checklist li[data-point="${target.id}"] button`).click();
   await prov.page.waitForFunction(() => document.querySelector('#detail h3') && document.querySelector('#detail h3').textContent === 'Bản Nậm Củm');
-  assert.match(await text(prov.page, '#detail'), /Trạng thái Bị trả lại/);
+  await textSettles(prov.page, '#detail', /Trạng thái Bị trả lại/);
   await mapReady(prov.page, 'points');
   const provPoints = await pointsDrawn(prov.page);
   assert.ok(provPoints.length > 0 && provPoints.every((p) => p.province === '12'), 'a province officer sees only its province');
@@ -684,7 +710,7 @@ try {
   await view(prov, 'dashboard');
   await prov.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
   assert.equal(await prov.page.getAttribute('#ranking tbody tr[data-code="12"]', 'aria-current'), 'true');
-  assert.match(await text(prov.page, '#ranking tbody tr[data-code="12"]'), /Lai Châu Tỉnh của bạn/);
+  await textSettles(prov.page, '#ranking tbody tr[data-code="12"]', /Lai Châu Tỉnh của bạn/);
   assert.equal(await prov.page.locator('#ranking tbody tr.mine').count(), 1);
   await view(prov, 'work');
   assertClean(prov);
@@ -693,16 +719,16 @@ try {
   step('province: English');
   await prov.page.reload();
   await visible(prov.page, `#mine tr[data-id="${secondID}"][data-status="accepted"]`);
-  assert.match(await text(prov.page, '#mine-counts'), /^3 lượt nộp: 0 chờ thẩm định, 1 đã chấp nhận, 1 bị trả lại, 1 không hợp lệ\.$/);
+  await textSettles(prov.page, '#mine-counts', /^3 lượt nộp: 0 chờ thẩm định, 1 đã chấp nhận, 1 bị trả lại, 1 không hợp lệ\.$/);
   await shot(prov, 'province-vi.png');
   await prov.page.locator('#lang').click();
   await prov.page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.equal(await text(prov.page, 'h1'), 'Phủ sóng — closing mobile dead zones');
-  assert.equal(await text(prov.page, '#role-line'), 'Provincial officer — Tỉnh Lai Châu');
-  assert.match(await text(prov.page, `#mine tr[data-id="${secondID}"]`), /Accepted/);
-  assert.match(await text(prov.page, `#mine tr[data-id="${firstID}"]`), /Returned/);
-  assert.match(await text(prov.page, '#mine-counts'), /^3 submissions: 0 awaiting review, 1 accepted, 1 returned, 1 rejected\.$/);
-  assert.equal(await text(prov.page, '#lang'), 'Tiếng Việt');
+  await textSettles(prov.page, 'h1', 'Phủ sóng — closing mobile dead zones');
+  await textSettles(prov.page, '#role-line', 'Provincial officer — Tỉnh Lai Châu');
+  await textSettles(prov.page, `#mine tr[data-id="${secondID}"]`, /Accepted/);
+  await textSettles(prov.page, `#mine tr[data-id="${firstID}"]`, /Returned/);
+  await textSettles(prov.page, '#mine-counts', /^3 submissions: 0 awaiting review, 1 accepted, 1 returned, 1 rejected\.$/);
+  await textSettles(prov.page, '#lang', 'Tiếng Việt');
   await checkUsable(prov);
   await shot(prov, 'province-en.png');
   // At desktop width the lists are tables again, still without sideways scrolling.
@@ -714,7 +740,7 @@ try {
   // The choice is kept across a reload.
   await prov.page.reload();
   await visible(prov.page, `#mine tr[data-id="${secondID}"]`);
-  assert.equal(await text(prov.page, '#upload-title'), 'Submit survey data');
+  await textSettles(prov.page, '#upload-title', 'Submit survey data');
   assertClean(prov);
 
   // Dashboard: the ranking, the totals and the charts.
@@ -725,11 +751,11 @@ try {
   assert.equal(await rev.page.locator('#ranking tbody tr').first().getAttribute('data-code'), '12', 'Lai Châu ranks first');
   // Rank, province, score, submitted, accepted, awaiting, returned, areas,
   // households uncovered (45 + 61), sites, cost, packages, without signal (2 of 3).
-  assert.equal(await text(rev.page, lc), '1 Lai Châu 33,3 3 2 0 1 0 106 0 0 tỷ đồng 0 66,7 %');
-  assert.match(await text(rev.page, '#ranking tbody tr[data-code="01"]'), /^Chưa xếp hạng Hà Nội — 0 /);
-  assert.equal(await text(rev.page, '#dash-totals [data-key="tPoints"] dd'), '3');
-  assert.equal(await text(rev.page, '#dash-totals [data-key="tAccepted"] dd'), '2');
-  assert.match(await text(rev.page, '#dash-formula'), /^Điểm xếp hạng = 100 ×/);
+  await textSettles(rev.page, lc, '1 Lai Châu 33,3 3 2 0 1 0 106 0 0 tỷ đồng 0 66,7 %');
+  await textSettles(rev.page, '#ranking tbody tr[data-code="01"]', /^Chưa xếp hạng Hà Nội — 0 /);
+  await textSettles(rev.page, '#dash-totals [data-key="tPoints"] dd', '3');
+  await textSettles(rev.page, '#dash-totals [data-key="tAccepted"] dd', '2');
+  await textSettles(rev.page, '#dash-formula', /^Điểm xếp hạng = 100 ×/);
   for (const c of ['#chart-points', '#chart-households']) {
     const box = await rev.page.locator(c).boundingBox();
     assert.ok(box && box.width > 200 && box.height > 50, `${c} is drawn: ${JSON.stringify(box)}`);
@@ -772,25 +798,25 @@ try {
   await view(rev, 'work');
   await rev.page.locator('#lang').click();
   await rev.page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.equal(await text(rev.page, '#queue-counts'), 'No submission is awaiting review.');
-  assert.match(await text(rev.page, `#recent tr[data-id="${secondID}"]`), /Tỉnh Lai Châu .*Accepted/);
+  await textSettles(rev.page, '#queue-counts', 'No submission is awaiting review.');
+  await textSettles(rev.page, `#recent tr[data-id="${secondID}"]`, /Tỉnh Lai Châu .*Accepted/);
   await shot(rev, 'reviewer-en.png');
   await view(rev, 'map');
   assert.equal(await rev.page.getAttribute('.maplibregl-ctrl-zoom-in', 'title'), 'Zoom in');
-  assert.match(await text(rev.page, '#map-filters legend'), /^Filters$/);
-  assert.match(await text(rev.page, '#detail h3'), /^Dead-zone area \d+$/);
-  assert.match(await text(rev.page, '#detail'), /Villages 1 Households 45/);
+  await textSettles(rev.page, '#map-filters legend', /^Filters$/);
+  await textSettles(rev.page, '#detail h3', /^Dead-zone area \d+$/);
+  await textSettles(rev.page, '#detail', /Villages 1 Households 45/);
   await rev.page.locator(`#map-filters`).waitFor();
   await jump(rev.page, at0, 13);
   await rev.page.locator(`#in-view button[data-point="${target.id}"]`).click();
   await rev.page.waitForFunction(() => document.querySelector('#detail h3')?.textContent === 'Bản Nậm Củm');
-  assert.match(await text(rev.page, '#detail'), /Status Returned/);
-  assert.match(await text(rev.page, '#detail'), /History .*Village returned — e2e-reviewer/);
+  await textSettles(rev.page, '#detail', /Status Returned/);
+  await textSettles(rev.page, '#detail', /History .*Village returned — e2e-reviewer/);
   await checkUsable(rev);
   await shot(rev, 'reviewer-map-en.png');
   await view(rev, 'dashboard');
   await rev.page.waitForFunction(() => document.querySelector('#dash-title').textContent === 'National progress and provincial ranking');
-  assert.match(await text(rev.page, '#ranking tbody tr[data-code="12"]'), /^1 Lai Châu 33\.3 3 2 0 1 /);
+  await textSettles(rev.page, '#ranking tbody tr[data-code="12"]', /^1 Lai Châu 33\.3 3 2 0 1 /);
   await shot(rev, 'dashboard-en.png');
   assertClean(rev);
 
@@ -815,7 +841,7 @@ try {
     await rev.page.locator('#pk-preview').click();
     await visible(rev.page, '#pk-rule-outcome li[data-column="cap"]');
   });
-  assert.match(await text(rev.page, '#pk-rule-outcome'), /^Quy tắc lập gói chưa hợp lệ\. Cần sửa: Giới hạn mỗi gói: Giới hạn của mỗi gói phải là một số dương/);
+  await textSettles(rev.page, '#pk-rule-outcome', /^Quy tắc lập gói chưa hợp lệ\. Cần sửa: Giới hạn mỗi gói: Giới hạn của mỗi gói phải là một số dương/);
   assert.equal(await rev.page.getAttribute('#pk-cap', 'aria-invalid'), 'true');
   await rev.page.locator('#pk-cap').fill('20');
   let pvResp = rev.page.waitForResponse(isPreview);
@@ -824,9 +850,9 @@ try {
   assert.equal((await pvResp).status(), 200);
   await visible(rev.page, '#pk-pv-packages tbody tr');
   assert.equal(await rev.page.locator('#pk-pv-packages tbody tr').count(), 1);
-  assert.match(await text(rev.page, '#pk-pv-packages tbody tr'), /^Gói thầu .*Lai Châu Tỉnh Lai Châu 1 1 45 1 [\d,]+ tỷ đồng \d+$/);
+  await textSettles(rev.page, '#pk-pv-packages tbody tr', /^Gói thầu .*Lai Châu Tỉnh Lai Châu 1 1 45 1 [\d,]+ tỷ đồng \d+$/);
   assert.equal(await rev.page.locator('#pk-excluded tbody tr').count(), 1);
-  assert.match(await text(rev.page, '#pk-excluded tbody tr[data-code="not_dbkk"]'), /^\d+ Tỉnh Lai Châu Không có thôn nào thuộc vùng ĐBKK: chưa đủ điều kiện/);
+  await textSettles(rev.page, '#pk-excluded tbody tr[data-code="not_dbkk"]', /^\d+ Tỉnh Lai Châu Không có thôn nào thuộc vùng ĐBKK: chưa đủ điều kiện/);
   // The preview map draws the areas of each package over the boundaries.
   const previewDrawn = () => rev.page.waitForFunction(() => {
     const m = window.phusong && window.phusong.previewMap;
@@ -839,7 +865,7 @@ try {
   assert.deepEqual((await pvResp).request().postDataJSON().rule,
     { province: '12', mode: 'cap', cap_kind: 'sites', cap: 20, min_score: 0, require_dbkk: false, require_grid: true });
   await visible(rev.page, '#pk-ex-none');
-  assert.match(await text(rev.page, '#pk-pv-packages tbody tr'), /^Gói thầu .*Lai Châu Tỉnh Lai Châu 2 2 106 2 /);
+  await textSettles(rev.page, '#pk-pv-packages tbody tr', /^Gói thầu .*Lai Châu Tỉnh Lai Châu 2 2 106 2 /);
   await previewDrawn();
   const drawn = await rev.page.evaluate(() => window.phusong.previewMap.querySourceFeatures('preview').map((f) => f.properties.area_id));
   assert.equal(new Set(drawn).size, 2, `the preview map draws both areas: ${drawn}`);
@@ -853,15 +879,15 @@ try {
   const pkgName = 'Gói thầu Lai Châu số 1';
   const pkgRow = `#pk-list tbody tr[data-id="${pkgID}"]`;
   await visible(rev.page, `${pkgRow}[data-status="draft"]`);
-  assert.match(await text(rev.page, '#pk-notice'), /^Đã lưu 1 gói thầu bản nháp\.$/);
-  assert.match(await text(rev.page, pkgRow), /^Gói thầu Lai Châu Tỉnh Lai Châu Bản nháp — (Có|Không) 2 106 2 ([\d,]+ tỷ đồng) — \2$/);
+  await textSettles(rev.page, '#pk-notice', /^Đã lưu 1 gói thầu bản nháp\.$/);
+  await textSettles(rev.page, pkgRow, /^Gói thầu Lai Châu Tỉnh Lai Châu Bản nháp — (Có|Không) 2 106 2 ([\d,]+ tỷ đồng) — \2$/);
   // The rule is kept under a name and listed to preview again.
   await rev.page.locator('#pk-rule-name').fill('20 trạm mỗi gói');
   const ruleResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/package-rules');
   await rev.page.locator('#pk-rule-save button[type=submit]').click();
   assert.equal((await ruleResp).status(), 201);
   await visible(rev.page, '#pk-saved-box');
-  assert.equal(await text(rev.page, '#pk-saved option:nth-child(2)'), '20 trạm mỗi gói');
+  await textSettles(rev.page, '#pk-saved option:nth-child(2)', '20 trạm mỗi gói');
   // Previewed again from the saved rule: both areas are in the draft now.
   await rev.page.locator('#pk-saved').selectOption({ label: '20 trạm mỗi gói' });
   pvResp = rev.page.waitForResponse(isPreview);
@@ -869,14 +895,14 @@ try {
   const savedRuleID = Number(await rev.page.inputValue('#pk-saved'));
   assert.deepEqual((await pvResp).request().postDataJSON(), { rule_id: savedRuleID });
   await rev.page.waitForFunction(() => document.querySelectorAll('#pk-excluded tbody tr[data-code="in_package"]').length === 2);
-  assert.match(await text(rev.page, '#pk-pv-summary'), /^Quy tắc này không tạo gói nào\.$/);
+  await textSettles(rev.page, '#pk-pv-summary', /^Quy tắc này không tạo gói nào\.$/);
 
   // Open the draft (its ceiling starts as the proposed one): publishing
   // it as it is lists everything missing.
   await rev.page.locator(`${pkgRow} button[data-open]`).click();
   await rev.page.waitForFunction((id) => (document.querySelector('#pk-detail-title')?.textContent || '').startsWith(`3. Gói thầu số ${id}:`), pkgID);
   assert.equal(await rev.page.locator('#pk-areas-table tbody tr').count(), 2);
-  assert.match(await text(rev.page, '#pk-criteria-sum'), /^Tổng trọng số: 100 /);
+  await textSettles(rev.page, '#pk-criteria-sum', /^Tổng trọng số: 100 /);
   assert.equal(await rev.page.isHidden('#pk-change-note-box'), true, 'no change note before the first version');
   const publishPath = `/api/v1/packages/${pkgID}/publish`;
   await expecting(rev, [{ method: 'POST', path: publishPath, status: 422 }], async () => {
@@ -912,23 +938,23 @@ try {
   const published = await (await pubResp).json();
   assert.equal(published.version, 1);
   await visible(rev.page, '#pk-versions .pk-version[data-version="1"]');
-  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="1"] .what'), /^Phiên bản 1 — \d\d\/\d\d\/\d{4} \d\d:\d\d — e2e-reviewer$/);
+  await textSettles(rev.page, '#pk-versions .pk-version[data-version="1"] .what', /^Phiên bản 1 — \d\d\/\d\d\/\d{4} \d\d:\d\d — e2e-reviewer$/);
   assert.equal(await rev.page.getAttribute('#pk-versions ul.files li:first-child a', 'data-file'), published.zip_name, 'the ZIP comes first');
   assert.ok((await rev.page.locator('#pk-versions ul.files li').count()) >= 10, 'every file of the version is listed');
-  assert.equal(await text(rev.page, '#pk-versions code.sha >> nth=0'), published.zip_sha256);
+  await textSettles(rev.page, '#pk-versions code.sha >> nth=0', published.zip_sha256);
   await visible(rev.page, `${pkgRow}[data-status="published"]`);
-  assert.match(await text(rev.page, pkgRow), new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 Không 2 106 2 [\\d,]+ tỷ đồng \\d\\d/\\d\\d/\\d{4} 17:00 9 tỷ đồng$`));
+  await textSettles(rev.page, pkgRow, new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 Không 2 106 2 [\\d,]+ tỷ đồng \\d\\d/\\d\\d/\\d{4} 17:00 9 tỷ đồng$`));
   // A second version needs a change note: its field shows now.
   await visible(rev.page, '#pk-change-note');
   await visible(rev.page, '#pk-withdraw-form');
-  assert.equal(await text(rev.page, '#pk-downloads'), 'Lượt tải hồ sơ Chưa có lượt tải nào.');
+  await textSettles(rev.page, '#pk-downloads', 'Lượt tải hồ sơ Chưa có lượt tải nào.');
   await checkUsable(rev);
   await shot(rev, 'reviewer-package-published-vi.png');
   await rev.page.locator('#lang').click();
   await rev.page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="1"] .what'), /^Version 1 — /);
-  assert.match(await text(rev.page, '#pk-detail-title'), new RegExp(`^3\\. Package ${pkgID}: `));
-  assert.match(await text(rev.page, pkgRow), /Published 1 No 2 106 2 VND [\d.]+ bn/);
+  await textSettles(rev.page, '#pk-versions .pk-version[data-version="1"] .what', /^Version 1 — /);
+  await textSettles(rev.page, '#pk-detail-title', new RegExp(`^3\\. Package ${pkgID}: `));
+  await textSettles(rev.page, pkgRow, /Published 1 No 2 106 2 VND [\d.]+ bn/);
   await checkUsable(rev);
   await shot(rev, 'reviewer-package-published-en.png');
   await rev.page.locator('#lang').click();
@@ -956,10 +982,10 @@ try {
   assert.equal(await op.page.evaluate(() => window.phusong.map.getSource('points')), undefined, 'no points source for an operator');
   const pkgItem = `#map-packages li[data-id="${pkgID}"]`;
   await visible(op.page, pkgItem);
-  assert.match(await text(op.page, pkgItem), new RegExp(`^${pkgName} Đã công bố · Tỉnh Lai Châu · hạn nộp \\d\\d/\\d\\d/\\d{4} · 106 hộ$`));
+  await textSettles(op.page, pkgItem, new RegExp(`^${pkgName} Đã công bố · Tỉnh Lai Châu · hạn nộp \\d\\d/\\d\\d/\\d{4} · 106 hộ$`));
   await op.page.locator(`${pkgItem} button`).click();
   await op.page.waitForFunction((n) => document.querySelector('#detail h3')?.textContent === n, pkgName);
-  assert.match(await text(op.page, '#detail'), /Trạng thái Đã công bố Phiên bản 1 .*Giá trần 9 tỷ đồng .*Số vùng 2 Số thôn 2 Số hộ 106/);
+  await textSettles(op.page, '#detail', /Trạng thái Đã công bố Phiên bản 1 .*Giá trần 9 tỷ đồng .*Số vùng 2 Số thôn 2 Số hộ 106/);
   const zip = op.page.locator('#detail a[data-file$=".zip"]');
   assert.equal(await zip.count(), 1, 'a ZIP to download');
   assert.equal(await op.page.getAttribute('#detail ul.files li:first-child a', 'data-file'), published.zip_name, 'the ZIP comes first');
@@ -982,14 +1008,14 @@ try {
   await view(op, 'work');
   await visible(op.page, '#operator-view');
   for (const s of ['#province-view', '#review-view']) assert.equal(await op.page.isHidden(s), true, `${s} hidden for an operator`);
-  assert.equal(await text(op.page, '#role-line'), 'Doanh nghiệp viễn thông — viettel');
-  assert.match(await text(op.page, '#packages-note'), /Các gói thầu sẽ hiển thị ở đây/);
+  await textSettles(op.page, '#role-line', 'Doanh nghiệp viễn thông — viettel');
+  await textSettles(op.page, '#packages-note', /Các gói thầu sẽ hiển thị ở đây/);
   assert.ok(!op.requests.some((r) => r.includes('/api/v1/submissions')), 'an operator page asks for no submissions');
   await checkUsable(op);
   await shot(op, 'operator-vi.png');
   await op.page.locator('#lang').click();
   await op.page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.match(await text(op.page, '#packages-note'), /Bid packages will appear here/);
+  await textSettles(op.page, '#packages-note', /Bid packages will appear here/);
   await shot(op, 'operator-en.png');
   // Log out with the keyboard.
   await op.page.locator('#logout').focus();
@@ -997,7 +1023,7 @@ try {
   await op.page.keyboard.press('Enter');
   assert.equal((await out).status(), 204);
   await visible(op.page, '#login-form');
-  assert.equal(await text(op.page, '#notice'), 'You have logged out.');
+  await textSettles(op.page, '#notice', 'You have logged out.');
   assert.equal(await op.page.evaluate(() => document.activeElement.id), 'username');
   await op.page.reload();
   await visible(op.page, '#login-form');
@@ -1007,7 +1033,7 @@ try {
   step('reviewer: downloads');
   await rev.page.locator(`${pkgRow} button[data-open]`).click();
   await visible(rev.page, '#pk-downloads-table tbody tr');
-  assert.match(await text(rev.page, '#pk-downloads-table tbody tr'), new RegExp(`^\\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d ${operator.user} viettel 1 ${published.zip_name} [\\d.]+$`));
+  await textSettles(rev.page, '#pk-downloads-table tbody tr', new RegExp(`^\\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d ${operator.user} viettel 1 ${published.zip_name} [\\d.]+$`));
   await shot(rev, 'reviewer-package-downloads-vi.png');
   assertClean(rev);
 
@@ -1019,7 +1045,7 @@ try {
   await mapReady(adm.page, 'points');
   await view(adm, 'work');
   await visible(adm.page, '#review-view');
-  assert.equal(await text(adm.page, '#role-line'), 'Quản trị hệ thống');
+  await textSettles(adm.page, '#role-line', 'Quản trị hệ thống');
   await visible(adm.page, `#recent tr[data-id="${secondID}"][data-status="accepted"]`);
   await checkUsable(adm);
   await shot(adm, 'admin-vi.png');
@@ -1033,12 +1059,12 @@ try {
   await visible(pub.page, '#login-form');
   await visible(pub.page, '#dashboard-view');
   await pub.page.waitForFunction(() => document.querySelectorAll('#ranking tbody tr').length === 34);
-  assert.equal(await text(pub.page, '#dash-title'), 'Số liệu công khai: tiến độ xoá thôn lõm sóng');
+  await textSettles(pub.page, '#dash-title', 'Số liệu công khai: tiến độ xoá thôn lõm sóng');
   // The published package covers every accepted household of Lai Châu:
   // the coverage term joins the score, nothing is left without signal.
   // Rank, province, score, submitted, accepted, awaiting, returned, areas,
   // households uncovered, sites, cost, packages, without signal.
-  assert.match(await text(pub.page, '#ranking tbody tr[data-code="12"]'), /^1 Lai Châu 83,3 3 2 0 1 2 0 2 [\d,]+ tỷ đồng 1 0 %$/);
+  await textSettles(pub.page, '#ranking tbody tr[data-code="12"]', /^1 Lai Châu 83,3 3 2 0 1 2 0 2 [\d,]+ tỷ đồng 1 0 %$/);
   assert.ok(!pub.requests.some((r) => /\/tiles\/|\/api\/v1\/points|\/auth\/me/.test(r)), `the public page asks only for aggregates: ${pub.requests.join(', ')}`);
   await checkUsable(pub);
   await shot(pub, 'public-dashboard-vi.png');
@@ -1056,13 +1082,13 @@ try {
   assert.equal((await dropResp).status(), 200);
   await rev.page.waitForFunction(() => document.querySelectorAll('#pk-areas-table tbody tr').length === 1);
   await visible(rev.page, `${pkgRow}[data-status="published"]`);
-  assert.match(await text(rev.page, pkgRow), /Đã công bố 1 Có 1 /);
+  await textSettles(rev.page, pkgRow, /Đã công bố 1 Có 1 /);
   await rev.page.locator('#pk-add-area').fill(String(areaIDs[0]));
   const addResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/areas`);
   await rev.page.locator('#pk-add-area').press('Enter');
   assert.equal((await addResp).status(), 200);
   await rev.page.waitForFunction(() => document.querySelectorAll('#pk-areas-table tbody tr').length === 2);
-  assert.equal(await text(rev.page, '#pk-areas-outcome'), `Đã đưa vùng ${areaIDs[0]} vào gói.`);
+  await textSettles(rev.page, '#pk-areas-outcome', `Đã đưa vùng ${areaIDs[0]} vào gói.`);
   const refreshResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}/refresh`);
   await rev.page.locator('#pk-refresh').click();
   assert.equal((await refreshResp).status(), 200);
@@ -1073,7 +1099,7 @@ try {
     await rev.page.locator('#pk-publish-button').click();
     await visible(rev.page, '#pk-publish-outcome li[data-column="change_note"]');
   });
-  assert.match(await text(rev.page, '#pk-publish-outcome'), /Nội dung thay đổi: Gói đã công bố: ghi rõ thay đổi của phiên bản mới/);
+  await textSettles(rev.page, '#pk-publish-outcome', /Nội dung thay đổi: Gói đã công bố: ghi rõ thay đổi của phiên bản mới/);
   assert.equal(await rev.page.getAttribute('#pk-change-note', 'aria-invalid'), 'true');
   await rev.page.locator('#pk-change-note').fill('Thêm yêu cầu nguồn điện dự phòng.');
   const pub2 = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === publishPath);
@@ -1081,7 +1107,7 @@ try {
   assert.equal((await pub2).status(), 201);
   await visible(rev.page, '#pk-versions .pk-version[data-version="2"]');
   assert.equal(await rev.page.getAttribute('#pk-versions .pk-version >> nth=0', 'data-version'), '2', 'newest version first');
-  assert.match(await text(rev.page, '#pk-versions .pk-version[data-version="2"]'), /“Thêm yêu cầu nguồn điện dự phòng\.”/);
+  await textSettles(rev.page, '#pk-versions .pk-version[data-version="2"]', /“Thêm yêu cầu nguồn điện dự phòng\.”/);
   await visible(rev.page, '#pk-versions .pk-version[data-version="1"] a[data-file$=".zip"]');
   // Withdrawing needs a reason: the page says so before asking the server.
   await rev.page.locator('#pk-withdraw-form button[type=submit]').click();
