@@ -85,6 +85,16 @@ func serve(ctx context.Context, cfg *Config) error {
 	listenCtx, stopListen := context.WithCancel(ctx)
 	defer stopListen()
 	go tiles.Listen(listenCtx) //nolint:errcheck // returns only when the server stops
+	// The first map view after a start should not wait for its provinces'
+	// snapshots; a failure here only means the first request builds them.
+	go func() {
+		start := time.Now()
+		if err := tiles.Warm(listenCtx); err != nil && listenCtx.Err() == nil {
+			log.Warn("tile snapshots not warmed", "err", err)
+			return
+		}
+		log.Info("tile snapshots warmed", "duration_ms", time.Since(start).Milliseconds())
+	}()
 	app := api.New(api.Deps{
 		Tiles:           tiles,
 		Pool:            db.Pool,

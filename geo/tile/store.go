@@ -95,6 +95,22 @@ func NewStore(pool *pgxpool.Pool, ref *admin.Data, versions *Versions, o Options
 	return s
 }
 
+// Warm builds every province's point snapshot ahead of the first request
+// that needs it (at 1M points the first tile or feature page after a
+// start otherwise waits seconds for its province). Provinces are read one
+// after another, so the pool keeps room for requests served meanwhile.
+func (s *Store) Warm(ctx context.Context) error {
+	if s.fromDB {
+		return nil
+	}
+	for _, p := range s.ref.Provinces() {
+		if _, err := s.snapshotOf(ctx, p.Code, s.versions.Of(versionPoints, p.Code)); err != nil {
+			return fmt.Errorf("tile: warm %s: %w", p.Code, err)
+		}
+	}
+	return nil
+}
+
 // Sync reads the data versions now; the API calls it after every write it
 // serves (see Versions.Sync).
 func (s *Store) Sync(ctx context.Context) error { return s.versions.Sync(ctx) }

@@ -326,3 +326,35 @@ func TestAcceptMovesTheVersion(t *testing.T) {
 		t.Errorf("z7 clusters count %v accepted points after the accept", acc)
 	}
 }
+
+// TestWarmReadsAhead: Warm builds the snapshots before any tile is asked
+// for. A change written behind the store's back (no audit row, so no
+// version bump) shows which store read the points when: the warmed one
+// still draws the old name, one that reads on first use the new one.
+func TestWarmReadsAhead(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 25)
+	ctx := context.Background()
+	warm := f.store(t, tile.Options{})
+	if err := warm.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tl := maptile.At(f.centre["12"], 12)
+	if _, err := f.pool.Exec(ctx, `UPDATE survey_points SET village_name = 'Bản Đổi Tên' WHERE province_code = '12'`); err != nil {
+		t.Fatal(err)
+	}
+	lazy := f.store(t, tile.Options{})
+	village := func(s *tile.Store) any {
+		ls := decode(t, get(t, s, reviewer, tile.LayerPoints, tl).Raw, tile.LayerPoints)
+		if len(ls[0].Features) == 0 {
+			t.Fatal("no points in the tile")
+		}
+		return ls[0].Features[0].Properties["village"]
+	}
+	if got := village(warm); got == "Bản Đổi Tên" {
+		t.Errorf("the warmed store read the points on first use, not ahead: %v", got)
+	}
+	if got := village(lazy); got != "Bản Đổi Tên" {
+		t.Errorf("the store built after the change draws %v", got)
+	}
+}
