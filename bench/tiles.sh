@@ -89,8 +89,10 @@ serve() { # serve PORT CACHE_MB: a server in the background, ready when this ret
 	PHUSONG_TILE_CACHE_MB=$2 DATABASE_URL=$URL PHUSONG_LOG_LEVEL=warn "$OUT/phusong" serve --addr "127.0.0.1:$1" \
 		--demo no >"$OUT/serve-$1.log" 2>&1 &
 	PIDS+=($!)
-	for _ in $(seq 100); do
-		curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
+	for _ in $(seq 600); do
+		# Ready, and done with its start-up reads (the tile snapshots), so
+		# they do not run beside the first measurements.
+		curl -fs "http://127.0.0.1:$1/readyz" 2>/dev/null | grep -q '"tiles_warm":true' && return 0
 		sleep 0.2
 	done
 	say "server on $1 did not start: $(tail -5 "$OUT/serve-$1.log")"

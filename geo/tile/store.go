@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"math"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -66,6 +67,7 @@ type Store struct {
 	holders  map[string]*holder
 	fromDB   bool
 	bounds   []provinceBound
+	warmed   atomic.Bool
 }
 
 type provinceBound struct {
@@ -100,16 +102,20 @@ func NewStore(pool *pgxpool.Pool, ref *admin.Data, versions *Versions, o Options
 // start otherwise waits seconds for its province). Provinces are read one
 // after another, so the pool keeps room for requests served meanwhile.
 func (s *Store) Warm(ctx context.Context) error {
-	if s.fromDB {
-		return nil
-	}
-	for _, p := range s.ref.Provinces() {
-		if _, err := s.snapshotOf(ctx, p.Code, s.versions.Of(versionPoints, p.Code)); err != nil {
-			return fmt.Errorf("tile: warm %s: %w", p.Code, err)
+	if !s.fromDB {
+		for _, p := range s.ref.Provinces() {
+			if _, err := s.snapshotOf(ctx, p.Code, s.versions.Of(versionPoints, p.Code)); err != nil {
+				return fmt.Errorf("tile: warm %s: %w", p.Code, err)
+			}
 		}
 	}
+	s.warmed.Store(true)
 	return nil
 }
+
+// Warmed says whether Warm has finished (readyz reports it, so a
+// benchmark can start once the start-up reads are over).
+func (s *Store) Warmed() bool { return s.warmed.Load() }
 
 // Sync reads the data versions now; the API calls it after every write it
 // serves (see Versions.Sync).

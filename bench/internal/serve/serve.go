@@ -16,7 +16,8 @@ import (
 )
 
 // Start runs `bin serve` over dbURL on a free loopback port, its output in
-// logPath (none when empty), and waits until /readyz answers 200. stop
+// logPath (none when empty), and waits until /readyz answers 200 with its
+// tile snapshots built. stop
 // calls beforeStop (may be nil) with the server's pid, then ends it
 // (SIGTERM, then SIGKILL after 20 s).
 func Start(bin, dbURL, logPath string, beforeStop func(pid int)) (base string, stop func(), err error) {
@@ -54,12 +55,18 @@ func Start(bin, dbURL, logPath string, beforeStop func(pid int)) (base string, s
 		}
 	}
 	base = "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(120 * time.Second)
 	for {
 		resp, err := http.Get(base + "/readyz")
 		if err == nil {
+			var ready struct {
+				TilesWarm bool `json:"tiles_warm"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&ready)
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			// Ready, and done with its start-up reads (the tile snapshots),
+			// so they do not run beside the measurements.
+			if resp.StatusCode == http.StatusOK && err == nil && ready.TilesWarm {
 				return base, stop, nil
 			}
 		}
@@ -70,7 +77,7 @@ func Start(bin, dbURL, logPath string, beforeStop func(pid int)) (base string, s
 		}
 		if time.Now().After(deadline) {
 			stop()
-			return "", nil, errors.New("phusong serve not ready after 60 s")
+			return "", nil, errors.New("phusong serve not ready after 120 s")
 		}
 	}
 }
