@@ -387,6 +387,20 @@ async function doPreview(body) {
   }
 }
 
+// refreshPreview previews the same rule again once drafts are saved: the
+// preview on screen is out of date (its areas are in packages now) and
+// saving it a second time could only be refused.
+async function refreshPreview() {
+  if (!P.previewBody) return;
+  try {
+    P.preview = await api('POST', '/api/v1/packages/preview?map=1', P.previewBody);
+  } catch (e) {
+    P.preview = null;
+  }
+  renderPreview();
+  await drawPreviewMap();
+}
+
 function renderRule() {
   const form = $('#pk-rule');
   if (!form) return;
@@ -937,6 +951,7 @@ async function onClick(ev) {
       notice(both('savedDrafts', r.packages.length));
       await loadList();
       hooks.packagesChanged();
+      await refreshPreview();
     }
     renderPreview();
   } else if (b.id === 'pk-saved-preview') {

@@ -881,6 +881,11 @@ try {
   await visible(rev.page, `${pkgRow}[data-status="draft"]`);
   await textSettles(rev.page, '#pk-notice', /^Đã lưu 1 gói thầu bản nháp\.$/);
   await textSettles(rev.page, pkgRow, /^Gói thầu Lai Châu Tỉnh Lai Châu Bản nháp — (Có|Không) 2 106 2 ([\d,]+ tỷ đồng) — \2$/);
+  // The preview is drawn again for the same rule: its areas are in the
+  // draft now, so there is nothing left to save twice.
+  await textSettles(rev.page, '#pk-pv-summary', /^Quy tắc này không tạo gói nào\.$/);
+  await hiddenEl(rev.page, '#pk-save-drafts');
+  await textSettles(rev.page, '#pk-drafts-outcome', /Đã lưu 1 gói/);
   // The rule is kept under a name and listed to preview again.
   await rev.page.locator('#pk-rule-name').fill('20 trạm mỗi gói');
   const ruleResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/package-rules');
