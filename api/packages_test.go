@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -391,4 +392,123 @@ func (e *env) publishPackage(t *testing.T) int64 {
 		t.Fatalf("publish: %d %s", resp.StatusCode, out)
 	}
 	return id
+}
+
+// TestPackagesAreaInTwoPublished: moving an area out of a published
+// package into another package's working copy is allowed (and says where
+// the area is still published), but publishing that other package is
+// refused while the first package's latest version holds the area; once
+// the first is republished without it, the second is published, and
+// operators see the area in one package only.
+func TestPackagesAreaInTwoPublished(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acceptedAreas(t, e)
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	op := withToken(e.tokens[phusong.RoleOperator])
+	rule := map[string]any{"mode": "cap", "cap_kind": "sites", "cap": 3, "require_dbkk": false, "require_grid": false}
+	resp, out := e.do("POST", "/api/v1/packages", map[string]any{"rule": rule}, rev)
+	var created struct{ Packages []pkgSummary }
+	json.Unmarshal(out, &created)
+	if resp.StatusCode != 201 || len(created.Packages) < 2 {
+		t.Fatalf("create drafts: %d %s", resp.StatusCode, out)
+	}
+	// The holder keeps an area after giving one away, so it can be
+	// republished; the taker is any other package.
+	holder := created.Packages[0]
+	for _, p := range created.Packages {
+		if p.Totals.Areas > holder.Totals.Areas {
+			holder = p
+		}
+	}
+	if holder.Totals.Areas < 2 {
+		t.Fatalf("no draft has two areas: %+v", created.Packages)
+	}
+	taker := created.Packages[0]
+	if taker.ID == holder.ID {
+		taker = created.Packages[1]
+	}
+	deadline := time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second)
+	for _, id := range []int64{holder.ID, taker.ID} {
+		if resp, out := e.do("PATCH", "/api/v1/packages/"+itoa(id), map[string]any{"deadline": deadline, "ceiling_vnd": 9_000_000_000}, rev); resp.StatusCode != 200 {
+			t.Fatalf("patch %d: %d %s", id, resp.StatusCode, out)
+		}
+	}
+	publish := func(id int64, note string) (*http.Response, []byte) {
+		return e.do("POST", "/api/v1/packages/"+itoa(id)+"/publish", map[string]any{"change_note": note}, rev)
+	}
+	if resp, out := publish(holder.ID, ""); resp.StatusCode != 201 {
+		t.Fatalf("publish holder: %d %s", resp.StatusCode, out)
+	}
+	var hd pkgDetail
+	_, out = e.do("GET", "/api/v1/packages/"+itoa(holder.ID), nil, rev)
+	json.Unmarshal(out, &hd)
+	moved := hd.Areas[0].ID
+
+	// The move succeeds and says where the area is still published.
+	resp, out = e.do("POST", "/api/v1/packages/"+itoa(taker.ID)+"/areas", map[string]any{"area_id": moved}, rev)
+	var td struct {
+		Areas []struct {
+			ID                 int64 `json:"id"`
+			PublishedElsewhere *struct {
+				PackageID int64 `json:"package_id"`
+				Version   int   `json:"version"`
+			} `json:"published_elsewhere"`
+		} `json:"areas"`
+	}
+	json.Unmarshal(out, &td)
+	if resp.StatusCode != 200 {
+		t.Fatalf("move area: %d %s", resp.StatusCode, out)
+	}
+	for _, a := range td.Areas {
+		switch h := a.PublishedElsewhere; {
+		case a.ID == moved && (h == nil || h.PackageID != holder.ID || h.Version != 1):
+			t.Fatalf("moved area %d: published_elsewhere %+v, want package %d version 1", a.ID, h, holder.ID)
+		case a.ID != moved && h != nil:
+			t.Fatalf("area %d: published_elsewhere %+v, want none", a.ID, h)
+		}
+	}
+
+	// Publishing the taker is refused, naming the area and the holder.
+	resp, out = publish(taker.ID, "")
+	if resp.StatusCode != 422 {
+		t.Fatalf("publish taker while the holder has the area: %d %s", resp.StatusCode, out)
+	}
+	var found bool
+	for _, p := range decodeErr(t, out).Error.Details {
+		if p.Code == "area_in_published_package" {
+			found = true
+			if p.Column != "areas" || p.Value != itoa(moved) || !strings.Contains(p.VI, "gói thầu số "+itoa(holder.ID)) ||
+				!strings.Contains(p.EN, "withdraw package "+itoa(holder.ID)) {
+				t.Fatalf("problem: %+v", p)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no area_in_published_package problem: %s", out)
+	}
+
+	// The other order: the holder republished without the area first.
+	if resp, out := publish(holder.ID, "Chuyển một vùng sang gói khác."); resp.StatusCode != 201 {
+		t.Fatalf("republish holder: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := publish(taker.ID, ""); resp.StatusCode != 201 {
+		t.Fatalf("publish taker after the holder let go: %d %s", resp.StatusCode, out)
+	}
+	var items struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	resp, out = e.do("GET", "/ogc/collections/packages/items?limit=1000", nil, op)
+	json.Unmarshal(out, &items)
+	n := 0
+	for _, f := range items.Features {
+		if f.Properties["area_id"] == float64(moved) {
+			n++
+		}
+	}
+	if resp.StatusCode != 200 || n != 1 {
+		t.Fatalf("operators see area %d in %d published packages, want 1: %d %s", moved, n, resp.StatusCode, out)
+	}
 }

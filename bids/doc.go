@@ -15,6 +15,12 @@
 //   - An area is in one working copy at most (UNIQUE (area_id)); adding it
 //     to another package moves it. Withdrawal empties the working copy, which
 //     frees its areas; published versions keep theirs.
+//   - Moving an area out of a published package changes that package's
+//     working copy only; its latest version still holds the area. A
+//     package holding an area that the latest version of another package
+//     still published holds is not published (the area would be tendered
+//     twice) until that package is republished without it or withdrawn.
+//     Moving stays allowed: reviewers rearrange drafts freely.
 //   - Withdrawn packages stay listed for operators with the reason, but
 //     their files answer 410 Gone to everyone but reviewers.
 //   - Eligibility for the public fund: an area is eligible when at least

@@ -135,6 +135,18 @@ func publishable(d Detail, version int, note string, now time.Time) error {
 				VI: fmt.Sprintf("Vùng số %d chưa có trạm đề xuất; tính lại vùng trước.", ar.ID),
 				EN: fmt.Sprintf("Area %d has no proposed site; recompute the areas first.", ar.ID)})
 		}
+		// The same area tendered in two packages at once would be paid for
+		// twice. The check is safe against a concurrent move: moving an
+		// area out of this package locks this package's row, which Publish
+		// holds, and an area can only reach another package's version
+		// through that package's working copy, which it is not in.
+		if h := ar.PublishedElsewhere; h != nil {
+			ps = append(ps, phusong.Problem{Column: "areas", Code: "area_in_published_package", Value: strconv.FormatInt(ar.ID, 10),
+				VI: fmt.Sprintf("Vùng số %d vẫn nằm trong phiên bản %d đã công bố của gói thầu số %d. Hãy công bố phiên bản mới của gói số %d không có vùng này, hoặc thu hồi gói số %d trước.",
+					ar.ID, h.Version, h.PackageID, h.PackageID, h.PackageID),
+				EN: fmt.Sprintf("Area %d is still in published version %d of package %d. Publish a new version of package %d without it, or withdraw package %d first.",
+					ar.ID, h.Version, h.PackageID, h.PackageID, h.PackageID)})
+		}
 	}
 	if len(ps) > 0 {
 		return phusong.Invalid("not_publishable", "Gói thầu chưa đủ thông tin để công bố.", "The package is not ready to publish.", ps...)

@@ -99,6 +99,16 @@ type Area struct {
 	CostVND    int64   `json:"cost_vnd"`
 	Score      float64 `json:"score"`
 	SiteList   []Site  `json:"site_list,omitempty"`
+	// PublishedElsewhere is set while the latest version of another
+	// package that is still published holds the area: this package cannot
+	// be published until that one is republished without it or withdrawn.
+	PublishedElsewhere *PublishedRef `json:"published_elsewhere,omitempty"`
+}
+
+// PublishedRef names a published version of a package.
+type PublishedRef struct {
+	PackageID int64 `json:"package_id"`
+	Version   int   `json:"version"`
 }
 
 // Site is a proposed site of a package's area.
@@ -574,12 +584,24 @@ func (s *Store) detail(ctx context.Context, a phusong.Actor, id int64) (Detail, 
 	return d, nil
 }
 
+// workingAreas reads the areas of a package's working copy, each with the
+// other published package whose latest version still holds it, if any.
+// Working copies share no area (UNIQUE (area_id)), but an area moved out of
+// a published package stays in that package's latest version until it is
+// republished or withdrawn.
 func workingAreas(ctx context.Context, q querier, id int64) ([]Area, error) {
+	// The published packages' latest versions are read once and joined, not
+	// looked up per area: package_version_areas has no index on area_id.
 	rows, err := q.Query(ctx, `
-		SELECT pa.area_id, pa.area_version, a.version, a.status, cardinality(v.point_ids), v.households, v.cost_vnd, v.score, v.sites
+		SELECT pa.area_id, pa.area_version, a.version, a.status, cardinality(v.point_ids), v.households, v.cost_vnd, v.score, v.sites,
+		       held.package_id, held.version
 		FROM package_areas pa
 		JOIN area_versions v ON v.area_id = pa.area_id AND v.version = pa.area_version
 		JOIN areas a ON a.id = pa.area_id
+		LEFT JOIN (SELECT DISTINCT ON (pva.area_id) pva.area_id, o.id AS package_id, o.published_version AS version
+		           FROM packages o JOIN package_version_areas pva ON pva.package_id = o.id AND pva.version = o.published_version
+		           WHERE o.status = 'published' AND o.id <> $1
+		           ORDER BY pva.area_id, o.id) held ON held.area_id = pa.area_id
 		WHERE pa.package_id = $1 ORDER BY pa.position, pa.area_id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("bids: package %d areas: %w", id, err)
@@ -587,8 +609,14 @@ func workingAreas(ctx context.Context, q querier, id int64) ([]Area, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Area, error) {
 		var ar Area
 		var sites []byte
-		if err := r.Scan(&ar.ID, &ar.Version, &ar.Current, &ar.Status, &ar.Points, &ar.Households, &ar.CostVND, &ar.Score, &sites); err != nil {
+		var heldBy *int64
+		var heldVersion *int
+		if err := r.Scan(&ar.ID, &ar.Version, &ar.Current, &ar.Status, &ar.Points, &ar.Households, &ar.CostVND, &ar.Score, &sites,
+			&heldBy, &heldVersion); err != nil {
 			return ar, err
+		}
+		if heldBy != nil && heldVersion != nil {
+			ar.PublishedElsewhere = &PublishedRef{PackageID: *heldBy, Version: *heldVersion}
 		}
 		ss, err := parseSites(sites)
 		if err != nil {
