@@ -334,6 +334,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Fatalf("preview map without polygons: %.300s", out)
 	}
 	c.check(oaCall{method: "POST", path: "/api/v1/packages/preview", body: map[string]any{"rule": map[string]any{"mode": "x"}}, role: rev, want: 422, badRequest: true})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages/preview", body: map[string]any{}, role: rev, want: 422})
+	c.check(oaCall{method: "POST", path: "/api/v1/packages", body: map[string]any{"rule": map[string]any{"mode": "province", "province": "99"}}, role: rev, want: 422})
 	c.check(oaCall{method: "POST", path: "/api/v1/package-rules", body: map[string]any{"name": "4 trạm", "rule": rule}, role: rev, want: 201})
 	c.check(oaCall{method: "GET", path: "/api/v1/package-rules", role: rev, want: 200})
 	out = c.check(oaCall{method: "POST", path: "/api/v1/packages", body: map[string]any{"rule": rule}, role: rev, want: 201})

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -31,11 +32,16 @@ type ruleRequest struct {
 }
 
 func (h *handler) rule(c *fiber.Ctx) (bids.Rule, int64, error) {
+	// An empty body is the documented way to ask for the default rule; a
+	// JSON body that names neither a rule nor a saved one is a client that
+	// lost its fields, and guessing the default for it would answer with
+	// packages nobody asked for (or a 409 that hides the cause).
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return bids.DefaultRule(), 0, nil
+	}
 	var req ruleRequest
-	if len(bytes.TrimSpace(c.Body())) > 0 {
-		if err := decodeJSON(c, &req); err != nil {
-			return bids.Rule{}, 0, err
-		}
+	if err := decodeJSON(c, &req); err != nil {
+		return bids.Rule{}, 0, err
 	}
 	switch {
 	case req.RuleID != 0 && req.Rule != nil:
@@ -43,11 +49,50 @@ func (h *handler) rule(c *fiber.Ctx) (bids.Rule, int64, error) {
 			"Send a rule or the id of a saved rule, not both.")
 	case req.RuleID != 0:
 		sr, err := h.d.Bids.Rule(c.UserContext(), req.RuleID)
-		return sr.Rule, sr.ID, err
+		if err != nil {
+			return bids.Rule{}, 0, err
+		}
+		return sr.Rule, sr.ID, h.checkRule(sr.Rule)
 	case req.Rule != nil:
-		return *req.Rule, 0, nil
+		return *req.Rule, 0, h.checkRule(*req.Rule)
 	}
-	return bids.DefaultRule(), 0, nil
+	return bids.Rule{}, 0, phusong.Invalid("bad_rule", "Cần quy tắc lập gói (rule) hoặc mã quy tắc đã lưu (rule_id).",
+		"rule or rule_id is required.",
+		phusong.Problem{Column: "rule", Code: "required",
+			VI: "Gửi {\"rule\": {\"mode\": \"province\", \"province\": \"12\"}} hoặc {\"rule_id\": 3}; gửi nội dung trống để dùng quy tắc mặc định.",
+			EN: "Send {\"rule\": {\"mode\": \"province\", \"province\": \"12\"}} or {\"rule_id\": 3}; send an empty body for the default rule."})
+}
+
+// checkRule validates a rule like bids.Rule.Validate and also checks its
+// province against the reference data: a well-formed code of no province
+// would preview nothing and build nothing, with no word of why.
+func (h *handler) checkRule(r bids.Rule) error {
+	err := r.Validate()
+	if r.Province == "" {
+		return err
+	}
+	if _, ok := h.d.Admin.Province(r.Province); ok {
+		return err
+	}
+	var in *phusong.InputError
+	if err != nil && !errors.As(err, &in) {
+		return err
+	}
+	if in != nil {
+		for _, p := range in.Problems {
+			if p.Column == "province" {
+				return err // malformed: Validate said how a code looks
+			}
+		}
+	}
+	p := phusong.Problem{Column: "province", Code: "province_unknown", Value: r.Province,
+		VI: fmt.Sprintf("Không có tỉnh mã %q trong 34 tỉnh, thành phố từ 2025; dùng mã 2 chữ số mới, ví dụ 12 (Lai Châu), hoặc để trống để lập cho mọi tỉnh.", r.Province),
+		EN: fmt.Sprintf("No province has code %q among the 34 provinces of 2025; use a 2-digit 2025 code, e.g. 12 (Lai Châu), or leave it empty for every province.", r.Province)}
+	if in == nil {
+		return phusong.Invalid("bad_rule", "Quy tắc lập gói chưa hợp lệ.", "The packaging rule is not valid.", p)
+	}
+	in.Problems = append(in.Problems, p)
+	return in
 }
 
 func (h *handler) previewPackages(c *fiber.Ctx) error {
@@ -114,6 +159,9 @@ func (h *handler) createPackageRule(c *fiber.Ctx) error {
 		Rule bids.Rule `json:"rule"`
 	}
 	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := h.checkRule(req.Rule); err != nil {
 		return err
 	}
 	sr, err := h.d.Bids.SaveRule(c.UserContext(), req.Name, req.Rule)

@@ -512,3 +512,60 @@ func TestPackagesAreaInTwoPublished(t *testing.T) {
 		t.Fatalf("operators see area %d in %d published packages, want 1: %d %s", moved, n, resp.StatusCode, out)
 	}
 }
+
+// TestPackagesRuleRequest: a rule naming an unknown province, or a body
+// naming neither a rule nor a saved one, is refused with what to fix
+// instead of previewing nothing or answering that no package was made.
+func TestPackagesRuleRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	tests := []struct {
+		name, path string
+		body       any
+		status     int
+		problems   map[string]string // column → code
+	}{
+		{"unknown province, preview", "/api/v1/packages/preview", map[string]any{"rule": map[string]any{"mode": "province", "province": "99"}},
+			422, map[string]string{"province": "province_unknown"}},
+		{"unknown province, drafts", "/api/v1/packages", map[string]any{"rule": map[string]any{"mode": "province", "province": "99"}},
+			422, map[string]string{"province": "province_unknown"}},
+		{"unknown province, saved rule", "/api/v1/package-rules", map[string]any{"name": "Tỉnh 99", "rule": map[string]any{"mode": "province", "province": "99"}},
+			422, map[string]string{"province": "province_unknown"}},
+		{"unknown province and bad mode", "/api/v1/packages/preview", map[string]any{"rule": map[string]any{"mode": "x", "province": "99"}},
+			422, map[string]string{"province": "province_unknown", "mode": "bad_mode"}},
+		{"malformed province said once", "/api/v1/packages/preview", map[string]any{"rule": map[string]any{"mode": "province", "province": "9x"}},
+			422, map[string]string{"province": "bad_province"}},
+		{"neither rule nor rule_id, preview", "/api/v1/packages/preview", map[string]any{}, 422, map[string]string{"rule": "required"}},
+		{"neither rule nor rule_id, drafts", "/api/v1/packages", map[string]any{}, 422, map[string]string{"rule": "required"}},
+		{"known province", "/api/v1/packages/preview", map[string]any{"rule": map[string]any{"mode": "province", "province": "12"}}, 200, nil},
+		{"empty body: the default rule", "/api/v1/packages/preview", nil, 200, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, out := e.do("POST", tc.path, tc.body, rev)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("got %d, want %d: %s", resp.StatusCode, tc.status, out)
+			}
+			if tc.problems == nil {
+				return
+			}
+			got := map[string]string{}
+			for _, p := range decodeErr(t, out).Error.Details {
+				if _, dup := got[p.Column]; dup {
+					t.Errorf("two problems on %s: %s", p.Column, out)
+				}
+				got[p.Column] = p.Code
+				if p.VI == "" || p.EN == "" {
+					t.Errorf("problem without vi/en message: %+v", p)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.problems) {
+				t.Fatalf("problems %v, want %v: %s", got, tc.problems, out)
+			}
+		})
+	}
+	if n := e.count(`SELECT count(*) FROM packages`) + e.count(`SELECT count(*) FROM package_rules`); n != 0 {
+		t.Fatalf("refused requests stored %d rows", n)
+	}
+}
