@@ -256,6 +256,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "new-officer", "full_name": "Cán bộ", "password": "officer-pass-99", "role": "province", "province_code": "12"}, role: admin, want: 201},
 		{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "x", "password": "short", "role": "nobody"}, role: admin, want: 422, badRequest: true},
 		{method: "PATCH", path: "/api/v1/users/new-officer", body: map[string]any{"full_name": "Cán bộ tỉnh"}, role: admin, want: 200},
+		{method: "PATCH", path: "/api/v1/users/test-admin", body: map[string]any{"disabled": true}, role: admin, want: 409},
 		{method: "GET", path: "/api/v1/audit?limit=5", role: rev, want: 200},
 		{method: "GET", path: "/api/v1/audit?from=yesterday", role: rev, want: 400, badRequest: true},
 		{method: "GET", path: "/api/v1/provinces", want: 200},

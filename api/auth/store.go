@@ -270,6 +270,11 @@ func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) 
 		if err != nil {
 			return err
 		}
+		if up.Disabled != nil && *up.Disabled && !before.Disabled {
+			if err := canDisable(ctx, tx, before); err != nil {
+				return err
+			}
+		}
 		after, err = scanUser(tx.QueryRow(ctx, `
 			UPDATE users SET
 			    full_name     = coalesce($2, full_name),
@@ -318,6 +323,41 @@ func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) 
 		return User{}, fmt.Errorf("auth: update user %s: %w", username, err)
 	}
 	return after, nil
+}
+
+// adminsLock is the transaction-level advisory lock taken by every change
+// that can remove an active administrator. Without it two administrators
+// disabling each other at the same time would each still count the other
+// as active, and both would succeed.
+const adminsLock = 0x7068_7573_6f6e_6761 // "phusonga"
+
+// canDisable refuses to disable the caller's own account (an administrator
+// who locks themselves out cannot undo it) and the last active
+// administrator (nobody could then enable accounts through the API).
+// Returns ErrConflict.
+func canDisable(ctx context.Context, tx pgx.Tx, u User) error {
+	if a, ok := phusong.ActorFrom(ctx); ok && a.UserID != 0 && a.UserID == u.ID {
+		return phusong.Errorf(phusong.ErrConflict, "cannot_disable_self",
+			"Bạn không thể tự khoá tài khoản của mình. Hãy nhờ một quản trị viên khác khoá tài khoản này.",
+			"You cannot disable your own account. Ask another administrator to disable it.")
+	}
+	if u.Role != phusong.RoleAdmin {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(adminsLock)); err != nil {
+		return err
+	}
+	var others int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`,
+		u.ID).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
+		return phusong.Errorf(phusong.ErrConflict, "last_admin",
+			fmt.Sprintf("Không thể khoá %s: đây là tài khoản quản trị cuối cùng còn hoạt động. Hãy tạo hoặc mở lại một tài khoản quản trị khác trước (phusong user create … --role admin, phusong user enable …).", u.Username),
+			fmt.Sprintf("Cannot disable %s: it is the last active administrator. Create or enable another admin account first (phusong user create … --role admin, phusong user enable …).", u.Username))
+	}
+	return nil
 }
 
 func audit(ctx context.Context, tx pgx.Tx, e phusong.AuditEntry) error {
