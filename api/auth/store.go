@@ -19,8 +19,8 @@ import (
 
 // Lockout and lifetimes.
 const (
-	MaxFailures  = 5                // failed logins in a row before the account locks
-	LockFor      = 15 * time.Minute // how long a locked account refuses logins
+	MaxFailures  = 5                // failed logins in a row before a username locks
+	LockFor      = 15 * time.Minute // how long a locked username refuses logins
 	SessionTTL   = 12 * time.Hour
 	TokenPrefix  = "phs_"
 	SessionBytes = 32
@@ -28,14 +28,15 @@ const (
 
 // Store reads and writes accounts, sessions and tokens.
 type Store struct {
-	pool  *pgxpool.Pool
-	now   func() time.Time
-	creds *credCache
+	pool   *pgxpool.Pool
+	now    func() time.Time
+	creds  *credCache
+	logins *loginLimiter
 }
 
 // NewStore returns a Store over pool.
 func NewStore(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, now: time.Now, creds: newCredCache()}
+	return &Store{pool: pool, now: time.Now, creds: newCredCache(), logins: newLoginLimiter(maxLoginNames)}
 }
 
 // User is an account as shown to administrators.
@@ -245,7 +246,8 @@ type UserUpdate struct {
 
 // UpdateUser changes an account by username. Disabling an account ends
 // its sessions and revokes its tokens in the same transaction; a new
-// password ends its sessions and clears a lockout. Audited.
+// password ends its sessions and clears a lockout (of this process: see
+// loginLimiter). Audited.
 func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) (User, error) {
 	defer s.creds.clear()
 	if up.Password != nil {
@@ -281,8 +283,6 @@ func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) 
 			    disabled_at   = CASE WHEN $3::boolean IS NULL THEN disabled_at
 			                         WHEN $3 THEN coalesce(disabled_at, now()) ELSE NULL END,
 			    password_hash = coalesce($4, password_hash),
-			    failed_logins = CASE WHEN $4::text IS NULL THEN failed_logins ELSE 0 END,
-			    locked_until  = CASE WHEN $4::text IS NULL THEN locked_until ELSE NULL END,
 			    updated_at    = now()
 			WHERE id = $1
 			RETURNING `+userColumns, before.ID, up.FullName, up.Disabled, hash))
@@ -321,6 +321,9 @@ func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) 
 			return User{}, err
 		}
 		return User{}, fmt.Errorf("auth: update user %s: %w", username, err)
+	}
+	if hash != nil {
+		s.logins.forget(after.Username)
 	}
 	return after, nil
 }
@@ -375,47 +378,52 @@ type Session struct {
 	User      User
 }
 
-// ErrBadCredentials is returned for a wrong username or password, a
-// disabled account, or a locked one — deliberately indistinguishable.
+// ErrBadCredentials is returned for a wrong username or password or a
+// disabled account — deliberately indistinguishable.
 var ErrBadCredentials = phusong.Errorf(phusong.ErrUnauthorized, "bad_credentials",
 	"Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.")
 
-// ErrLocked is returned while an account is locked after too many failures.
-// It says nothing about whether the password was right.
+// ErrLocked is returned while a username is locked after too many
+// failures, whether or not an account of that name exists. It says nothing
+// about whether the password was right.
 var ErrLocked = phusong.Errorf(phusong.ErrRateLimited, "too_many_attempts",
 	"Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.", "Too many failed logins. Try again in 15 minutes.")
 
 // Login checks a username and password and opens a session. Every outcome
-// is audited (login or login_failed) in the same transaction as the
-// change of the failure counter.
+// is audited (login or login_failed). MaxFailures failures in a row lock
+// the submitted username for LockFor, the same whether or not the account
+// exists, so neither the answer (401, then 429) nor its time (a password
+// is hashed either way) tells which usernames exist.
 func (s *Store) Login(ctx context.Context, username, password, clientAddr, userAgent string) (Session, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	var (
 		id       int64
 		hash     string
 		disabled bool
-		locked   *time.Time
 	)
-	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, disabled_at IS NOT NULL, locked_until FROM users WHERE username = $1`,
-		username).Scan(&id, &hash, &disabled, &locked)
-	if errors.Is(err, pgx.ErrNoRows) {
-		checkPassword(password, dummyHash) // same cost as a real check
-		return Session{}, s.failed(ctx, 0, username, "unknown_user")
-	}
-	if err != nil {
+	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE username = $1`,
+		username).Scan(&id, &hash, &disabled)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return Session{}, fmt.Errorf("auth: login: %w", err)
 	}
 	now := s.now()
-	if locked != nil && locked.After(now) {
+	if s.logins.locked(username, now) {
 		if err := s.failed(ctx, id, username, "locked"); !errors.Is(err, ErrBadCredentials) {
 			return Session{}, err
 		}
 		return Session{}, ErrLocked
 	}
+	if id == 0 {
+		checkPassword(password, dummyHash) // same cost as a real check
+		s.logins.fail(username, now)
+		return Session{}, s.failed(ctx, 0, username, "unknown_user")
+	}
 	if !checkPassword(password, hash) {
+		s.logins.fail(username, now)
 		return Session{}, s.failed(ctx, id, username, "wrong_password")
 	}
 	if disabled {
+		s.logins.fail(username, now)
 		return Session{}, s.failed(ctx, id, username, "disabled")
 	}
 	token, err := randomToken("")
@@ -428,9 +436,6 @@ func (s *Store) Login(ctx context.Context, username, password, clientAddr, userA
 	}
 	sess := Session{Token: token, CSRFToken: csrf, ExpiresAt: now.Add(SessionTTL)}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, id); err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf_token, client_addr, user_agent, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, hashToken(token), id, csrf, clientAddr, truncate(userAgent, 256), sess.ExpiresAt); err != nil {
 			return err
@@ -445,6 +450,7 @@ func (s *Store) Login(ctx context.Context, username, password, clientAddr, userA
 	if err != nil {
 		return Session{}, fmt.Errorf("auth: login: %w", err)
 	}
+	s.logins.forget(username)
 	return sess, nil
 }
 
@@ -457,18 +463,10 @@ func withRequest(a phusong.Actor, ctx context.Context) phusong.Actor {
 	return a
 }
 
-// failed records a failed login and returns ErrBadCredentials (or a
-// database error). A known account's counter grows, and locks it at MaxFailures.
+// failed audits a failed login and returns ErrBadCredentials (or a
+// database error).
 func (s *Store) failed(ctx context.Context, id int64, username, reason string) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if id != 0 {
-			if _, err := tx.Exec(ctx, `
-				UPDATE users SET failed_logins = failed_logins + 1,
-				    locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3::interval ELSE locked_until END
-				WHERE id = $1`, id, MaxFailures, fmt.Sprintf("%d seconds", int(LockFor.Seconds()))); err != nil {
-				return err
-			}
-		}
 		a := withRequest(phusong.Actor{Username: truncate(username, 64)}, ctx)
 		if id != 0 {
 			a.UserID = id
