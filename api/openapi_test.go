@@ -249,6 +249,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{method: "GET", path: "/api/v1/auth/me", role: prov, want: 200},
 		{method: "GET", path: "/api/v1/auth/me", want: 401},
 		{method: "POST", path: "/api/v1/auth/tokens", body: map[string]any{"name": "script", "ttl_days": 30}, role: rev, want: 201},
+		{method: "POST", path: "/api/v1/auth/tokens", body: map[string]any{"name": "forever", "ttl_days": 0}, role: rev, want: 403},
 		{method: "GET", path: "/api/v1/auth/tokens", role: rev, want: 200},
 		{method: "DELETE", path: "/api/v1/auth/tokens/999999", role: rev, want: 404},
 		{method: "GET", path: "/api/v1/users", role: admin, want: 200},

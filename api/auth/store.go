@@ -550,8 +550,54 @@ type Token struct {
 	Secret    string     `json:"token,omitempty"` // only in the response that creates it
 }
 
+// Credential says how the caller of a request proved who they are. The API
+// puts it in the request's context (WithCredential) beside the actor.
+type Credential struct {
+	Token     bool       // an API token (Authorization: Bearer); false: a password session
+	ExpiresAt *time.Time // the token's expiry; nil when it never expires
+}
+
+type credentialKey struct{}
+
+// WithCredential returns a context carrying how its actor authenticated.
+func WithCredential(ctx context.Context, c Credential) context.Context {
+	return context.WithValue(ctx, credentialKey{}, c)
+}
+
+func credentialFrom(ctx context.Context) Credential {
+	c, _ := ctx.Value(credentialKey{}).(Credential)
+	return c
+}
+
+// tokenMayCreate refuses a token that would outlive the API token its
+// caller authenticated with (exp nil: never expires). Otherwise a leaked
+// short-lived token could mint a permanent one that also survives the
+// leaked token's revocation. Only a password session creates tokens
+// without that bound. Returns ErrForbidden.
+func tokenMayCreate(c Credential, exp *time.Time, now time.Time) error {
+	if !c.Token || (exp != nil && (c.ExpiresAt == nil || !exp.After(*c.ExpiresAt))) {
+		return nil
+	}
+	if c.ExpiresAt == nil {
+		return phusong.Errorf(phusong.ErrForbidden, "token_outlives_caller",
+			"Mã truy cập tạo bằng một mã truy cập API phải có thời hạn. Hãy đặt ttl_days (1–3650), hoặc đăng nhập bằng mật khẩu để tạo mã không hết hạn.",
+			"A token created with an API token must expire. Set ttl_days (1–3650), or log in with your password to create a token that never expires.")
+	}
+	until := c.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")
+	if days := int(c.ExpiresAt.Sub(now) / (24 * time.Hour)); days >= 1 {
+		return phusong.Errorf(phusong.ErrForbidden, "token_outlives_caller",
+			fmt.Sprintf("Mã truy cập tạo bằng một mã truy cập API không được dùng lâu hơn mã đó (hết hạn lúc %s). Hãy đặt ttl_days từ 1 đến %d, hoặc đăng nhập bằng mật khẩu để tạo mã dài hạn hơn.", until, days),
+			fmt.Sprintf("A token created with an API token cannot outlive it (it expires %s). Set ttl_days between 1 and %d, or log in with your password to create a longer-lived token.", until, days))
+	}
+	return phusong.Errorf(phusong.ErrForbidden, "token_outlives_caller",
+		fmt.Sprintf("Mã truy cập tạo bằng một mã truy cập API không được dùng lâu hơn mã đó, và mã này hết hạn lúc %s, chưa đầy một ngày nữa. Hãy đăng nhập bằng mật khẩu để tạo mã mới.", until),
+		fmt.Sprintf("A token created with an API token cannot outlive it, and yours expires %s, in less than a day. Log in with your password to create a new token.", until))
+}
+
 // CreateToken issues an API token for the actor in ctx. The returned
-// Token.Secret is the only copy. Audited.
+// Token.Secret is the only copy. A caller authenticated with an API token
+// (see WithCredential) gets a token that expires no later than that one,
+// or ErrForbidden. Audited.
 func (s *Store) CreateToken(ctx context.Context, name string, ttl time.Duration) (Token, error) {
 	a, ok := phusong.ActorFrom(ctx)
 	if !ok || a.UserID == 0 {
@@ -569,9 +615,13 @@ func (s *Store) CreateToken(ctx context.Context, name string, ttl time.Duration)
 		return Token{}, err
 	}
 	var exp *time.Time
+	now := s.now()
 	if ttl > 0 {
-		t := s.now().Add(ttl)
+		t := now.Add(ttl)
 		exp = &t
+	}
+	if err := tokenMayCreate(credentialFrom(ctx), exp, now); err != nil {
+		return Token{}, err
 	}
 	t := Token{Name: name, Prefix: secret[:len(TokenPrefix)+6], ExpiresAt: exp, Secret: secret}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -625,33 +675,35 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 	})
 }
 
-// TokenActor returns the actor owning a live API token.
-func (s *Store) TokenActor(ctx context.Context, secret string) (phusong.Actor, error) {
+// TokenActor returns the actor owning a live API token, and the token's
+// expiry as a Credential.
+func (s *Store) TokenActor(ctx context.Context, secret string) (phusong.Actor, Credential, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) {
-		return phusong.Actor{}, errTokenInvalid
+		return phusong.Actor{}, Credential{}, errTokenInvalid
 	}
 	hash := hashToken(secret)
 	if e, ok := s.creds.get(hash, s.now()); ok {
-		return e.actor, nil
+		return e.actor, e.cred, nil
 	}
 	var u User
 	var role string
+	cred := Credential{Token: true}
 	err := s.pool.QueryRow(ctx, `
 		UPDATE api_tokens t SET last_used_at = now()
 		FROM users u
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
 		  AND u.id = t.user_id AND u.disabled_at IS NULL
-		RETURNING u.id, u.username, u.role, coalesce(u.province_code, ''), coalesce(u.operator, '')`,
-		hash).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator)
+		RETURNING u.id, u.username, u.role, coalesce(u.province_code, ''), coalesce(u.operator, ''), t.expires_at`,
+		hash).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator, &cred.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return phusong.Actor{}, errTokenInvalid
+		return phusong.Actor{}, Credential{}, errTokenInvalid
 	}
 	if err != nil {
-		return phusong.Actor{}, fmt.Errorf("auth: token: %w", err)
+		return phusong.Actor{}, Credential{}, fmt.Errorf("auth: token: %w", err)
 	}
 	u.Role = phusong.Role(role)
-	s.creds.put(hash, credEntry{actor: u.Actor(), until: s.now().Add(credTTL)})
-	return u.Actor(), nil
+	s.creds.put(hash, credEntry{actor: u.Actor(), cred: cred, until: s.now().Add(credTTL)})
+	return u.Actor(), cred, nil
 }
 
 func randomToken(prefix string) (string, error) {
