@@ -81,7 +81,8 @@ func (h *handler) guard(p auth.Policy) fiber.Handler {
 		anon := phusong.Actor{RequestID: rid, ClientAddr: c.IP()}
 		ctx, cancel := context.WithTimeout(context.Background(), h.d.RequestTimeout)
 		defer cancel()
-		a, viaSession, csrf, err := h.authenticate(phusong.WithActor(ctx, anon), c)
+		a, cred, csrf, err := h.authenticate(phusong.WithActor(ctx, anon), c)
+		viaSession := err == nil && a.UserID != 0 && !cred.Token
 		if err != nil && !p.Public {
 			return err
 		}
@@ -104,7 +105,7 @@ func (h *handler) guard(p auth.Policy) fiber.Handler {
 		}
 		if actor != nil {
 			c.Locals(localActor, *actor)
-			ctx = phusong.WithActor(ctx, *actor)
+			ctx = auth.WithCredential(phusong.WithActor(ctx, *actor), cred)
 		} else if p.Public {
 			ctx = phusong.WithActor(ctx, anon)
 		}
@@ -115,23 +116,23 @@ func (h *handler) guard(p auth.Policy) fiber.Handler {
 
 func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }
 
-// authenticate finds the caller: an API token (Authorization: Bearer) wins
-// over a session cookie. No credentials at all is not an error: it returns
-// a zero actor.
-func (h *handler) authenticate(ctx context.Context, c *fiber.Ctx) (a phusong.Actor, viaSession bool, csrf string, err error) {
+// authenticate finds the caller and how they authenticated: an API token
+// (Authorization: Bearer) wins over a session cookie. No credentials at
+// all is not an error: it returns a zero actor.
+func (h *handler) authenticate(ctx context.Context, c *fiber.Ctx) (a phusong.Actor, cred auth.Credential, csrf string, err error) {
 	if authz := c.Get(fiber.HeaderAuthorization); authz != "" {
 		scheme, token, _ := strings.Cut(authz, " ")
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
-			return a, false, "", errLoginRequired
+			return a, cred, "", errLoginRequired
 		}
-		a, err = h.d.Auth.TokenActor(ctx, strings.TrimSpace(token))
-		return a, false, "", err
+		a, cred, err = h.d.Auth.TokenActor(ctx, strings.TrimSpace(token))
+		return a, cred, "", err
 	}
 	if tok := c.Cookies(sessionCookie); tok != "" {
 		a, csrf, err = h.d.Auth.SessionActor(ctx, tok)
-		return a, true, csrf, err
+		return a, cred, csrf, err
 	}
-	return a, false, "", nil
+	return a, cred, "", nil
 }
 
 // actorOf returns the authenticated actor of the request.

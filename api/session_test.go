@@ -89,18 +89,48 @@ func TestLoginRateLimitPerAddress(t *testing.T) {
 	}
 }
 
-// TestLockoutPerAccount: MaxFailures wrong passwords lock the account even
-// for the right password, and the right answer after that is 429.
-func TestLockoutPerAccount(t *testing.T) {
+// TestLockoutPerUsername: MaxFailures wrong passwords lock a username even
+// for the right password, and an unknown username locks the same way, so
+// the answers never tell which usernames exist.
+func TestLockoutPerUsername(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(d *apiDeps) { d.LoginPerMinute = 100 })
-	for i := 0; i < 5; i++ {
-		if resp, _ := e.do("POST", "/api/v1/auth/login", map[string]string{"username": "test-operator", "password": "wrong"}); resp.StatusCode != 401 {
-			t.Fatalf("attempt %d: %d", i, resp.StatusCode)
-		}
+	for _, tc := range []struct {
+		name, username, rightPassword string
+	}{
+		{"existing account", "test-operator", testPasswords[phusong.RoleOperator]},
+		{"unknown username", "no-such-user", "any-password-1"},
+		{"unknown username, other case", " No-Such-Other ", "any-password-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := 0; i < 5; i++ {
+				resp, out := e.do("POST", "/api/v1/auth/login", map[string]string{"username": tc.username, "password": "wrong"})
+				if resp.StatusCode != 401 || decodeErr(t, out).Error.Code != "bad_credentials" {
+					t.Fatalf("attempt %d: got %d %s, want 401 bad_credentials", i+1, resp.StatusCode, out)
+				}
+			}
+			resp, out := e.do("POST", "/api/v1/auth/login", map[string]string{"username": tc.username, "password": tc.rightPassword})
+			if resp.StatusCode != 429 || decodeErr(t, out).Error.Code != "too_many_attempts" {
+				t.Fatalf("6th attempt: got %d %s, want 429 too_many_attempts", resp.StatusCode, out)
+			}
+		})
 	}
-	resp, out := e.do("POST", "/api/v1/auth/login", map[string]string{"username": "test-operator", "password": testPasswords[phusong.RoleOperator]})
-	if resp.StatusCode != 429 {
-		t.Fatalf("locked account with the right password: got %d %s, want 429", resp.StatusCode, out)
+	// A new password set by an administrator lifts the lock.
+	newPass := "operator-pass-2"
+	if resp, out := e.do("PATCH", "/api/v1/users/test-operator", map[string]any{"password": newPass}, withToken(e.tokens[phusong.RoleAdmin])); resp.StatusCode != 200 {
+		t.Fatalf("reset password: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := e.do("POST", "/api/v1/auth/login", map[string]string{"username": "test-operator", "password": newPass}); resp.StatusCode != 200 {
+		t.Fatalf("login after a new password: got %d %s, want 200", resp.StatusCode, out)
+	}
+	// Another username is not affected, and a successful login starts its count again.
+	for i := 0; i < 4; i++ {
+		e.do("POST", "/api/v1/auth/login", map[string]string{"username": "test-reviewer", "password": "wrong"})
+	}
+	for i := 0; i < 2; i++ {
+		if resp, out := e.do("POST", "/api/v1/auth/login", map[string]string{"username": "test-reviewer", "password": testPasswords[phusong.RoleReviewer]}); resp.StatusCode != 200 {
+			t.Fatalf("login %d after 4 failures: got %d %s, want 200", i+1, resp.StatusCode, out)
+		}
+		e.do("POST", "/api/v1/auth/login", map[string]string{"username": "test-reviewer", "password": "wrong"})
 	}
 }

@@ -22,6 +22,7 @@ const maxCreds = 10_000
 type credEntry struct {
 	actor phusong.Actor
 	csrf  string
+	cred  Credential
 	until time.Time
 }
 

@@ -8,8 +8,13 @@
 //
 // Passwords are hashed with argon2id (OWASP parameters: 19 MiB, 2
 // iterations, 1 lane), so a login costs ~20 ms of one core; logins are
-// rate-limited per address in api and per account here (MaxFailures
-// failures lock the account for LockFor). Session ids and API tokens are
+// rate-limited per address in api and per submitted username here
+// (MaxFailures failures lock the username for LockFor, whether or not the
+// account exists, so a lockout does not reveal which usernames exist; an
+// unknown username is checked against a dummy hash for the same reason).
+// The lockout is kept in memory per process (loginLimiter); the columns
+// users.failed_logins and users.locked_until are no longer read or written.
+// Session ids and API tokens are
 // 256-bit random values stored as SHA-256 hashes: a database leak does not
 // leak usable credentials, and a fast hash is enough for values that
 // cannot be guessed.

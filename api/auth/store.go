@@ -19,8 +19,8 @@ import (
 
 // Lockout and lifetimes.
 const (
-	MaxFailures  = 5                // failed logins in a row before the account locks
-	LockFor      = 15 * time.Minute // how long a locked account refuses logins
+	MaxFailures  = 5                // failed logins in a row before a username locks
+	LockFor      = 15 * time.Minute // how long a locked username refuses logins
 	SessionTTL   = 12 * time.Hour
 	TokenPrefix  = "phs_"
 	SessionBytes = 32
@@ -28,14 +28,15 @@ const (
 
 // Store reads and writes accounts, sessions and tokens.
 type Store struct {
-	pool  *pgxpool.Pool
-	now   func() time.Time
-	creds *credCache
+	pool   *pgxpool.Pool
+	now    func() time.Time
+	creds  *credCache
+	logins *loginLimiter
 }
 
 // NewStore returns a Store over pool.
 func NewStore(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, now: time.Now, creds: newCredCache()}
+	return &Store{pool: pool, now: time.Now, creds: newCredCache(), logins: newLoginLimiter(maxLoginNames)}
 }
 
 // User is an account as shown to administrators.
@@ -245,7 +246,8 @@ type UserUpdate struct {
 
 // UpdateUser changes an account by username. Disabling an account ends
 // its sessions and revokes its tokens in the same transaction; a new
-// password ends its sessions and clears a lockout. Audited.
+// password ends its sessions and clears a lockout (of this process: see
+// loginLimiter). Audited.
 func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) (User, error) {
 	defer s.creds.clear()
 	if up.Password != nil {
@@ -270,14 +272,17 @@ func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) 
 		if err != nil {
 			return err
 		}
+		if up.Disabled != nil && *up.Disabled && !before.Disabled {
+			if err := canDisable(ctx, tx, before); err != nil {
+				return err
+			}
+		}
 		after, err = scanUser(tx.QueryRow(ctx, `
 			UPDATE users SET
 			    full_name     = coalesce($2, full_name),
 			    disabled_at   = CASE WHEN $3::boolean IS NULL THEN disabled_at
 			                         WHEN $3 THEN coalesce(disabled_at, now()) ELSE NULL END,
 			    password_hash = coalesce($4, password_hash),
-			    failed_logins = CASE WHEN $4::text IS NULL THEN failed_logins ELSE 0 END,
-			    locked_until  = CASE WHEN $4::text IS NULL THEN locked_until ELSE NULL END,
 			    updated_at    = now()
 			WHERE id = $1
 			RETURNING `+userColumns, before.ID, up.FullName, up.Disabled, hash))
@@ -317,7 +322,45 @@ func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) 
 		}
 		return User{}, fmt.Errorf("auth: update user %s: %w", username, err)
 	}
+	if hash != nil {
+		s.logins.forget(after.Username)
+	}
 	return after, nil
+}
+
+// adminsLock is the transaction-level advisory lock taken by every change
+// that can remove an active administrator. Without it two administrators
+// disabling each other at the same time would each still count the other
+// as active, and both would succeed.
+const adminsLock = 0x7068_7573_6f6e_6761 // "phusonga"
+
+// canDisable refuses to disable the caller's own account (an administrator
+// who locks themselves out cannot undo it) and the last active
+// administrator (nobody could then enable accounts through the API).
+// Returns ErrConflict.
+func canDisable(ctx context.Context, tx pgx.Tx, u User) error {
+	if a, ok := phusong.ActorFrom(ctx); ok && a.UserID != 0 && a.UserID == u.ID {
+		return phusong.Errorf(phusong.ErrConflict, "cannot_disable_self",
+			"Bạn không thể tự khoá tài khoản của mình. Hãy nhờ một quản trị viên khác khoá tài khoản này.",
+			"You cannot disable your own account. Ask another administrator to disable it.")
+	}
+	if u.Role != phusong.RoleAdmin {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(adminsLock)); err != nil {
+		return err
+	}
+	var others int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`,
+		u.ID).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
+		return phusong.Errorf(phusong.ErrConflict, "last_admin",
+			fmt.Sprintf("Không thể khoá %s: đây là tài khoản quản trị cuối cùng còn hoạt động. Hãy tạo hoặc mở lại một tài khoản quản trị khác trước (phusong user create … --role admin, phusong user enable …).", u.Username),
+			fmt.Sprintf("Cannot disable %s: it is the last active administrator. Create or enable another admin account first (phusong user create … --role admin, phusong user enable …).", u.Username))
+	}
+	return nil
 }
 
 func audit(ctx context.Context, tx pgx.Tx, e phusong.AuditEntry) error {
@@ -335,47 +378,52 @@ type Session struct {
 	User      User
 }
 
-// ErrBadCredentials is returned for a wrong username or password, a
-// disabled account, or a locked one — deliberately indistinguishable.
+// ErrBadCredentials is returned for a wrong username or password or a
+// disabled account — deliberately indistinguishable.
 var ErrBadCredentials = phusong.Errorf(phusong.ErrUnauthorized, "bad_credentials",
 	"Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.")
 
-// ErrLocked is returned while an account is locked after too many failures.
-// It says nothing about whether the password was right.
+// ErrLocked is returned while a username is locked after too many
+// failures, whether or not an account of that name exists. It says nothing
+// about whether the password was right.
 var ErrLocked = phusong.Errorf(phusong.ErrRateLimited, "too_many_attempts",
 	"Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.", "Too many failed logins. Try again in 15 minutes.")
 
 // Login checks a username and password and opens a session. Every outcome
-// is audited (login or login_failed) in the same transaction as the
-// change of the failure counter.
+// is audited (login or login_failed). MaxFailures failures in a row lock
+// the submitted username for LockFor, the same whether or not the account
+// exists, so neither the answer (401, then 429) nor its time (a password
+// is hashed either way) tells which usernames exist.
 func (s *Store) Login(ctx context.Context, username, password, clientAddr, userAgent string) (Session, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	var (
 		id       int64
 		hash     string
 		disabled bool
-		locked   *time.Time
 	)
-	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, disabled_at IS NOT NULL, locked_until FROM users WHERE username = $1`,
-		username).Scan(&id, &hash, &disabled, &locked)
-	if errors.Is(err, pgx.ErrNoRows) {
-		checkPassword(password, dummyHash) // same cost as a real check
-		return Session{}, s.failed(ctx, 0, username, "unknown_user")
-	}
-	if err != nil {
+	err := s.pool.QueryRow(ctx, `SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE username = $1`,
+		username).Scan(&id, &hash, &disabled)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return Session{}, fmt.Errorf("auth: login: %w", err)
 	}
 	now := s.now()
-	if locked != nil && locked.After(now) {
+	if s.logins.locked(username, now) {
 		if err := s.failed(ctx, id, username, "locked"); !errors.Is(err, ErrBadCredentials) {
 			return Session{}, err
 		}
 		return Session{}, ErrLocked
 	}
+	if id == 0 {
+		checkPassword(password, dummyHash) // same cost as a real check
+		s.logins.fail(username, now)
+		return Session{}, s.failed(ctx, 0, username, "unknown_user")
+	}
 	if !checkPassword(password, hash) {
+		s.logins.fail(username, now)
 		return Session{}, s.failed(ctx, id, username, "wrong_password")
 	}
 	if disabled {
+		s.logins.fail(username, now)
 		return Session{}, s.failed(ctx, id, username, "disabled")
 	}
 	token, err := randomToken("")
@@ -388,9 +436,6 @@ func (s *Store) Login(ctx context.Context, username, password, clientAddr, userA
 	}
 	sess := Session{Token: token, CSRFToken: csrf, ExpiresAt: now.Add(SessionTTL)}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, id); err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf_token, client_addr, user_agent, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, hashToken(token), id, csrf, clientAddr, truncate(userAgent, 256), sess.ExpiresAt); err != nil {
 			return err
@@ -405,6 +450,7 @@ func (s *Store) Login(ctx context.Context, username, password, clientAddr, userA
 	if err != nil {
 		return Session{}, fmt.Errorf("auth: login: %w", err)
 	}
+	s.logins.forget(username)
 	return sess, nil
 }
 
@@ -417,18 +463,10 @@ func withRequest(a phusong.Actor, ctx context.Context) phusong.Actor {
 	return a
 }
 
-// failed records a failed login and returns ErrBadCredentials (or a
-// database error). A known account's counter grows, and locks it at MaxFailures.
+// failed audits a failed login and returns ErrBadCredentials (or a
+// database error).
 func (s *Store) failed(ctx context.Context, id int64, username, reason string) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if id != 0 {
-			if _, err := tx.Exec(ctx, `
-				UPDATE users SET failed_logins = failed_logins + 1,
-				    locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3::interval ELSE locked_until END
-				WHERE id = $1`, id, MaxFailures, fmt.Sprintf("%d seconds", int(LockFor.Seconds()))); err != nil {
-				return err
-			}
-		}
 		a := withRequest(phusong.Actor{Username: truncate(username, 64)}, ctx)
 		if id != 0 {
 			a.UserID = id
@@ -512,8 +550,54 @@ type Token struct {
 	Secret    string     `json:"token,omitempty"` // only in the response that creates it
 }
 
+// Credential says how the caller of a request proved who they are. The API
+// puts it in the request's context (WithCredential) beside the actor.
+type Credential struct {
+	Token     bool       // an API token (Authorization: Bearer); false: a password session
+	ExpiresAt *time.Time // the token's expiry; nil when it never expires
+}
+
+type credentialKey struct{}
+
+// WithCredential returns a context carrying how its actor authenticated.
+func WithCredential(ctx context.Context, c Credential) context.Context {
+	return context.WithValue(ctx, credentialKey{}, c)
+}
+
+func credentialFrom(ctx context.Context) Credential {
+	c, _ := ctx.Value(credentialKey{}).(Credential)
+	return c
+}
+
+// tokenMayCreate refuses a token that would outlive the API token its
+// caller authenticated with (exp nil: never expires). Otherwise a leaked
+// short-lived token could mint a permanent one that also survives the
+// leaked token's revocation. Only a password session creates tokens
+// without that bound. Returns ErrForbidden.
+func tokenMayCreate(c Credential, exp *time.Time, now time.Time) error {
+	if !c.Token || (exp != nil && (c.ExpiresAt == nil || !exp.After(*c.ExpiresAt))) {
+		return nil
+	}
+	if c.ExpiresAt == nil {
+		return phusong.Errorf(phusong.ErrForbidden, "token_outlives_caller",
+			"Mã truy cập tạo bằng một mã truy cập API phải có thời hạn. Hãy đặt ttl_days (1–3650), hoặc đăng nhập bằng mật khẩu để tạo mã không hết hạn.",
+			"A token created with an API token must expire. Set ttl_days (1–3650), or log in with your password to create a token that never expires.")
+	}
+	until := c.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")
+	if days := int(c.ExpiresAt.Sub(now) / (24 * time.Hour)); days >= 1 {
+		return phusong.Errorf(phusong.ErrForbidden, "token_outlives_caller",
+			fmt.Sprintf("Mã truy cập tạo bằng một mã truy cập API không được dùng lâu hơn mã đó (hết hạn lúc %s). Hãy đặt ttl_days từ 1 đến %d, hoặc đăng nhập bằng mật khẩu để tạo mã dài hạn hơn.", until, days),
+			fmt.Sprintf("A token created with an API token cannot outlive it (it expires %s). Set ttl_days between 1 and %d, or log in with your password to create a longer-lived token.", until, days))
+	}
+	return phusong.Errorf(phusong.ErrForbidden, "token_outlives_caller",
+		fmt.Sprintf("Mã truy cập tạo bằng một mã truy cập API không được dùng lâu hơn mã đó, và mã này hết hạn lúc %s, chưa đầy một ngày nữa. Hãy đăng nhập bằng mật khẩu để tạo mã mới.", until),
+		fmt.Sprintf("A token created with an API token cannot outlive it, and yours expires %s, in less than a day. Log in with your password to create a new token.", until))
+}
+
 // CreateToken issues an API token for the actor in ctx. The returned
-// Token.Secret is the only copy. Audited.
+// Token.Secret is the only copy. A caller authenticated with an API token
+// (see WithCredential) gets a token that expires no later than that one,
+// or ErrForbidden. Audited.
 func (s *Store) CreateToken(ctx context.Context, name string, ttl time.Duration) (Token, error) {
 	a, ok := phusong.ActorFrom(ctx)
 	if !ok || a.UserID == 0 {
@@ -531,9 +615,13 @@ func (s *Store) CreateToken(ctx context.Context, name string, ttl time.Duration)
 		return Token{}, err
 	}
 	var exp *time.Time
+	now := s.now()
 	if ttl > 0 {
-		t := s.now().Add(ttl)
+		t := now.Add(ttl)
 		exp = &t
+	}
+	if err := tokenMayCreate(credentialFrom(ctx), exp, now); err != nil {
+		return Token{}, err
 	}
 	t := Token{Name: name, Prefix: secret[:len(TokenPrefix)+6], ExpiresAt: exp, Secret: secret}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -587,33 +675,35 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 	})
 }
 
-// TokenActor returns the actor owning a live API token.
-func (s *Store) TokenActor(ctx context.Context, secret string) (phusong.Actor, error) {
+// TokenActor returns the actor owning a live API token, and the token's
+// expiry as a Credential.
+func (s *Store) TokenActor(ctx context.Context, secret string) (phusong.Actor, Credential, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) {
-		return phusong.Actor{}, errTokenInvalid
+		return phusong.Actor{}, Credential{}, errTokenInvalid
 	}
 	hash := hashToken(secret)
 	if e, ok := s.creds.get(hash, s.now()); ok {
-		return e.actor, nil
+		return e.actor, e.cred, nil
 	}
 	var u User
 	var role string
+	cred := Credential{Token: true}
 	err := s.pool.QueryRow(ctx, `
 		UPDATE api_tokens t SET last_used_at = now()
 		FROM users u
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
 		  AND u.id = t.user_id AND u.disabled_at IS NULL
-		RETURNING u.id, u.username, u.role, coalesce(u.province_code, ''), coalesce(u.operator, '')`,
-		hash).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator)
+		RETURNING u.id, u.username, u.role, coalesce(u.province_code, ''), coalesce(u.operator, ''), t.expires_at`,
+		hash).Scan(&u.ID, &u.Username, &role, &u.ProvinceCode, &u.Operator, &cred.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return phusong.Actor{}, errTokenInvalid
+		return phusong.Actor{}, Credential{}, errTokenInvalid
 	}
 	if err != nil {
-		return phusong.Actor{}, fmt.Errorf("auth: token: %w", err)
+		return phusong.Actor{}, Credential{}, fmt.Errorf("auth: token: %w", err)
 	}
 	u.Role = phusong.Role(role)
-	s.creds.put(hash, credEntry{actor: u.Actor(), until: s.now().Add(credTTL)})
-	return u.Actor(), nil
+	s.creds.put(hash, credEntry{actor: u.Actor(), cred: cred, until: s.now().Add(credTTL)})
+	return u.Actor(), cred, nil
 }
 
 func randomToken(prefix string) (string, error) {

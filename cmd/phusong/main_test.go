@@ -46,7 +46,7 @@ func TestHelpOfEveryCommand(t *testing.T) {
 		}
 	}
 	visit(nil, root.Commands())
-	for _, want := range []string{"serve", "migrate up", "migrate status", "demo", "user create", "user list", "user reset-password", "user disable"} {
+	for _, want := range []string{"serve", "migrate up", "migrate status", "demo", "user create", "user list", "user reset-password", "user disable", "user enable"} {
 		found := false
 		for _, p := range paths {
 			found = found || strings.Join(p, " ") == want

@@ -16,7 +16,7 @@ import (
 )
 
 func userCmd(cfg *Config) *cobra.Command {
-	cmd := &cobra.Command{Use: "user", Short: "Manage accounts (create, list, reset-password, disable)"}
+	cmd := &cobra.Command{Use: "user", Short: "Manage accounts (create, list, reset-password, disable, enable)"}
 	withStore := func(ctx context.Context, fn func(context.Context, *auth.Store) error) error {
 		db, err := cfg.open(ctx, cfg.logger(os.Stderr), true)
 		if err != nil {
@@ -94,7 +94,7 @@ func userCmd(cfg *Config) *cobra.Command {
 	}
 	disable := &cobra.Command{
 		Use:   "disable USERNAME",
-		Short: "Disable an account: ends its sessions and revokes its API tokens",
+		Short: "Disable an account: ends its sessions and revokes its API tokens (never the last active admin)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			yes := true
@@ -107,7 +107,22 @@ func userCmd(cfg *Config) *cobra.Command {
 			})
 		},
 	}
-	cmd.AddCommand(create, list, reset, disable)
+	enable := &cobra.Command{
+		Use:   "enable USERNAME",
+		Short: "Enable a disabled account again; its password is unchanged (reset it with reset-password)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			no := false
+			return withStore(cmd.Context(), func(ctx context.Context, st *auth.Store) error {
+				if _, err := st.UpdateUser(ctx, args[0], auth.UserUpdate{Disabled: &no}); err != nil {
+					return describe(err)
+				}
+				fmt.Printf("%s enabled\n", args[0])
+				return nil
+			})
+		},
+	}
+	cmd.AddCommand(create, list, reset, disable, enable)
 	return cmd
 }
 
