@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"math"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,23 +13,24 @@ import (
 	"github.com/phusong/phusong/geo/site"
 )
 
-// areaFilter parses the query of the area list in one place.
-func areaFilter(c *fiber.Ctx) (area.Filter, error) {
-	f := area.Filter{Province: c.Query("province"), Status: c.Query("status"), Category: c.Query("category"),
-		Sort: c.Query("sort", "score"), Limit: c.QueryInt("limit", 500), Offset: c.QueryInt("offset", 0)}
-	if v := c.Query("min_score"); v != "" {
-		s, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return f, phusong.Invalid("bad_query", "Tham số truy vấn chưa hợp lệ.", "Invalid query parameters.",
-				phusong.Problem{Column: "min_score", Code: "bad_number", Value: v, VI: "Phải là một số từ 0 đến 100.", EN: "Must be a number from 0 to 100."})
-		}
-		f.MinScore = s
+// areaFilter parses the query of the area list (JSON and GeoJSON) in one
+// place, strictly: a bad value is a 400 naming the parameter.
+func (h *handler) areaFilter(c *fiber.Ctx) (area.Filter, error) {
+	q := newListQuery(c)
+	f := area.Filter{
+		Province: q.Province("province", h.d.Admin),
+		Status:   q.OneOf("status", "active", area.Statuses...),
+		Category: q.OneOf("category", "", area.Categories...),
+		MinScore: q.Float("min_score", 0, 0, 100),
+		Sort:     q.OneOf("sort", "score", area.SortKeys...),
+		Limit:    int(q.Int("limit", area.DefaultLimit, 1, area.MaxLimit)),
+		Offset:   int(q.Int("offset", 0, 0, math.MaxInt32)),
 	}
-	return f, nil
+	return f, q.Err()
 }
 
 func (h *handler) listAreas(c *fiber.Ctx) error {
-	f, err := areaFilter(c)
+	f, err := h.areaFilter(c)
 	if err != nil {
 		return err
 	}
@@ -62,7 +64,7 @@ type areaFeature struct {
 // areasGeoJSON serves the areas as an RFC 7946 FeatureCollection of
 // MultiPolygons (counter-clockwise outer rings, lon/lat).
 func (h *handler) areasGeoJSON(c *fiber.Ctx) error {
-	f, err := areaFilter(c)
+	f, err := h.areaFilter(c)
 	if err != nil {
 		return err
 	}

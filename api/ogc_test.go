@@ -80,6 +80,42 @@ func (e *env) acceptAndGroup(t *testing.T, file []byte) {
 	}
 }
 
+// retireArea returns every point of Lai Châu's smallest area and regroups
+// the province, so the area is removed; it returns the area's id.
+func (e *env) retireArea(t *testing.T) int64 {
+	t.Helper()
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	var list struct {
+		Areas []struct {
+			ID int64 `json:"id"`
+		} `json:"areas"`
+	}
+	_, out := e.do("GET", "/api/v1/areas?province=12&sort=points", nil, rev)
+	if json.Unmarshal(out, &list); len(list.Areas) < 2 {
+		t.Fatalf("want two areas or more to retire one: %s", out)
+	}
+	id := list.Areas[len(list.Areas)-1].ID
+	var d struct {
+		Area struct {
+			PointIDs []int64 `json:"point_ids"`
+		} `json:"area"`
+	}
+	_, out = e.do("GET", "/api/v1/areas/"+itoa(id), nil, rev)
+	if json.Unmarshal(out, &d); len(d.Area.PointIDs) == 0 {
+		t.Fatalf("area %d has no points: %s", id, out)
+	}
+	if resp, out := e.do("POST", "/api/v1/points/decision", map[string]any{"point_ids": d.Area.PointIDs, "status": "returned", "comment": "Khảo sát lại."}, rev); resp.StatusCode != 200 {
+		t.Fatalf("return: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := e.do("POST", "/api/v1/areas/recompute", map[string]any{"province": "12", "wait": true}, rev); resp.StatusCode != 200 {
+		t.Fatalf("recompute: %d %s", resp.StatusCode, out)
+	}
+	if n := e.count(`SELECT count(*) FROM areas WHERE id = $1 AND status = 'removed'`, id); n != 1 {
+		t.Fatalf("area %d was not removed", id)
+	}
+	return id
+}
+
 var (
 	layerName    = regexp.MustCompile(`(?m)^Layer name: (\w+)`)
 	featureCount = regexp.MustCompile(`(?m)^Feature Count: (\d+)`)
@@ -97,11 +133,14 @@ func TestOGCWithGDAL(t *testing.T) {
 	}
 	e := newEnv(t)
 	e.loadReviewed(t)
+	e.retireArea(t)
 	e.publishPackage(t)
 	base := e.serve(t)
 	want := map[string]int{
-		"points":    e.count(`SELECT count(*) FROM survey_points`),
-		"areas":     e.count(`SELECT count(*) FROM areas`),
+		"points": e.count(`SELECT count(*) FROM survey_points`),
+		// The areas collection serves the active areas unless asked for
+		// status=merged|removed|all; GDAL asks for none.
+		"areas":     e.count(`SELECT count(*) FROM areas WHERE status = 'active'`),
 		"sites":     e.count(`SELECT count(*) FROM area_sites`),
 		"packages":  e.count(`SELECT count(*) FROM package_version_areas pva JOIN packages p ON p.id = pva.package_id AND p.published_version = pva.version`),
 		"provinces": 34,
@@ -140,6 +179,82 @@ func TestOGCWithGDAL(t *testing.T) {
 		if read[name] != n {
 			t.Errorf("%s: GDAL read %d features, database %d", name, read[name], n)
 		}
+	}
+}
+
+// TestOGCAreasActiveByDefault: the areas collection serves the active
+// areas, with the figures the REST list gives; status=removed, merged or
+// all asks for the others, which count nothing.
+func TestOGCAreasActiveByDefault(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.loadReviewed(t)
+	removed := e.retireArea(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	var rest struct {
+		Areas []struct {
+			Households int `json:"households"`
+		} `json:"areas"`
+	}
+	_, out := e.do("GET", "/api/v1/areas?limit=5000", nil, prov)
+	json.Unmarshal(out, &rest)
+	restHH := 0
+	for _, a := range rest.Areas {
+		restHH += a.Households
+	}
+	tests := []struct {
+		query      string
+		status     string // every feature has it; "" any
+		count      string // SQL counting the features wanted
+		households int    // their sum; -1: the REST list's
+	}{
+		{"", "active", `SELECT count(*) FROM areas WHERE status = 'active'`, -1},
+		{"?status=active", "active", `SELECT count(*) FROM areas WHERE status = 'active'`, -1},
+		{"?status=removed", "removed", `SELECT count(*) FROM areas WHERE status = 'removed'`, 0},
+		{"?status=merged", "merged", `SELECT count(*) FROM areas WHERE status = 'merged'`, 0},
+		{"?status=all", "", `SELECT count(*) FROM areas`, -1},
+	}
+	for _, tc := range tests {
+		name := strings.TrimPrefix(tc.query, "?")
+		if name == "" {
+			name = "default"
+		}
+		t.Run(name, func(t *testing.T) {
+			sep := "?"
+			if tc.query != "" {
+				sep = "&"
+			}
+			resp, out := e.do("GET", "/ogc/collections/areas/items"+tc.query+sep+"limit=10000", nil, prov)
+			var p ogcPage
+			if resp.StatusCode != 200 || json.Unmarshal(out, &p) != nil {
+				t.Fatalf("%d %.300s", resp.StatusCode, out)
+			}
+			if want := e.count(tc.count); len(p.Features) != want || p.NumberMatched == nil || *p.NumberMatched != want {
+				t.Fatalf("got %d features (matched %v), want %d", len(p.Features), p.NumberMatched, want)
+			}
+			hh, sawRemoved := 0, false
+			for _, f := range p.Features {
+				if tc.status != "" && f.Properties["status"] != tc.status {
+					t.Fatalf("feature %v has status %v, want %s", f.ID, f.Properties["status"], tc.status)
+				}
+				hh += int(f.Properties["households"].(float64))
+				sawRemoved = sawRemoved || fmt.Sprint(f.ID) == itoa(removed)
+			}
+			want := tc.households
+			if want < 0 {
+				want = restHH
+			}
+			if hh != want {
+				t.Fatalf("households: %d, want %d", hh, want)
+			}
+			if sawRemoved != (tc.status == "removed" || tc.status == "") {
+				t.Fatalf("removed area %d listed: %v", removed, sawRemoved)
+			}
+		})
+	}
+	// The removed area is still one request away by its id.
+	if resp, out := e.do("GET", "/ogc/collections/areas/items/"+itoa(removed), nil, prov); resp.StatusCode != 200 {
+		t.Fatalf("removed area by id: %d %.300s", resp.StatusCode, out)
 	}
 }
 

@@ -328,6 +328,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	c.check(oaCall{method: "GET", path: "/api/v1/areas.geojson?province=12", role: rev, want: 200})
 	c.check(oaCall{method: "GET", path: "/api/v1/areas/" + itoa(list.Areas[0].ID), role: prov, want: 200})
 	c.check(oaCall{method: "GET", path: "/api/v1/areas?min_score=high", role: rev, want: 400, badRequest: true})
+	c.check(oaCall{method: "GET", path: "/api/v1/areas?offset=-1", role: rev, want: 400, badRequest: true})
+	c.check(oaCall{method: "GET", path: "/api/v1/submissions?limit=abc", role: rev, want: 400, badRequest: true})
 
 	// Packages: preview, rule, drafts, edit, publish, download, withdraw.
 	rule := map[string]any{"mode": "cap", "cap_kind": "sites", "cap": 4}

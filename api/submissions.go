@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -179,11 +180,16 @@ func (h *handler) submissionProblems(c *fiber.Ctx) error {
 }
 
 func (h *handler) listSubmissions(c *fiber.Ctx) error {
-	f := survey.SubmissionFilter{ProvinceCode: c.Query("province"), Status: c.Query("status")}
-	if v := c.Query("before_id"); v != "" {
-		f.BeforeID, _ = strconv.ParseInt(v, 10, 64)
+	q := newListQuery(c)
+	f := survey.SubmissionFilter{
+		ProvinceCode: q.Province("province", h.d.Admin),
+		Status:       q.OneOf("status", "", survey.SubmissionStatuses...),
+		BeforeID:     q.Int("before_id", 0, 0, math.MaxInt64),
+		Limit:        int(q.Int("limit", survey.DefaultSubmissionPage, 1, survey.MaxSubmissionPage)),
 	}
-	f.Limit = c.QueryInt("limit", 100)
+	if err := q.Err(); err != nil {
+		return err
+	}
 	subs, err := h.d.Survey.Submissions(c.UserContext(), f)
 	if err != nil {
 		return err

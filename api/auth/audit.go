@@ -27,6 +27,12 @@ type AuditRow struct {
 	ClientAddr   string          `json:"client_addr,omitempty"`
 }
 
+// DefaultAuditPage and MaxAuditPage bound a page of Audit.
+const (
+	DefaultAuditPage = 100
+	MaxAuditPage     = 1000
+)
+
 // AuditFilter selects audit rows; zero fields do not filter. Rows come
 // newest first; BeforeID pages backwards.
 type AuditFilter struct {
@@ -65,8 +71,8 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditRow, error) {
 	if f.BeforeID > 0 {
 		add("id < $%d", f.BeforeID)
 	}
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 100
+	if f.Limit <= 0 || f.Limit > MaxAuditPage {
+		f.Limit = DefaultAuditPage
 	}
 	q := `SELECT id, at, actor_id, actor_name, actor_role, action, object_type, object_id, province_code,
 	             before, after, request_id, client_addr FROM audit_log`

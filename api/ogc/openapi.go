@@ -99,8 +99,15 @@ func apiDocument(server string) []byte {
 			if len(f.Enum) > 0 {
 				schema["enum"] = f.Enum
 			}
-			params = append(params, obj{"name": f.Name, "in": "query", "required": false, "schema": schema,
-				"description": "features whose " + f.Name + " equals this"})
+			desc := "features whose " + f.Name + " equals this"
+			if f.Default != "" {
+				schema["default"] = f.Default
+				desc += "; " + f.Default + " when absent"
+			}
+			if f.Any != "" {
+				desc += "; " + f.Any + ": every feature"
+			}
+			params = append(params, obj{"name": f.Name, "in": "query", "required": false, "schema": schema, "description": desc})
 		}
 		geo := jsonResp("The features (GeoJSON)", mimeGeoJSON)
 		items := obj{"operationId": "getFeatures_" + col.ID, "summary": col.Title, "parameters": params, "responses": withErrors(geo)}

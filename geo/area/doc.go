@@ -115,6 +115,12 @@
 // (gained and lost), merged, split, new and removed, with counts, the ids
 // involved and a reason in Vietnamese and English.
 //
+// A merged or removed area keeps its id, polygon and versions, but its
+// current row (and its removal version) counts nothing — no points,
+// households, sites, cost or score — since what it held now belongs to the
+// area it merged into, or to none: figures summed over every status equal
+// the active areas'. The version before the removal keeps what it was.
+//
 // # Regrouping after a change
 //
 // Recomputing a province after an accept gives exactly what Build on all

@@ -225,6 +225,19 @@ type Filter struct {
 	Geometry bool // also read the polygons
 }
 
+// The values Filter accepts; the API refuses others rather than ignore them.
+var (
+	Statuses   = []string{"active", "merged", "removed", "all"}
+	Categories = []string{"trang_song", "lom_song"}
+	SortKeys   = []string{"score", "households", "points", "sites", "cost", "id"}
+)
+
+// DefaultLimit and MaxLimit bound a page of Areas.
+const (
+	DefaultLimit = 500
+	MaxLimit     = 5000
+)
+
 var sorts = map[string]string{
 	"score": "score DESC, id", "households": "households DESC, id", "points": "points DESC, id",
 	"sites": "sites DESC, id", "cost": "cost_vnd DESC, id", "id": "id",
@@ -272,8 +285,11 @@ func (s *Store) Areas(ctx context.Context, f Filter) ([]Stored, error) {
 	if !ok {
 		order = sorts["score"]
 	}
-	if f.Limit <= 0 || f.Limit > 5000 {
-		f.Limit = 500
+	if f.Limit <= 0 || f.Limit > MaxLimit {
+		f.Limit = DefaultLimit
+	}
+	if f.Offset < 0 { // OFFSET -1 is an SQL error; the API refuses it before
+		f.Offset = 0
 	}
 	geomCol := "NULL::bytea"
 	if f.Geometry {

@@ -591,6 +591,14 @@ func queueWriteArea(w *writes, province string, id int64, version int, kind Chan
 		id, version, province, string(kind), string(reasonText), c.geom, pointIDs, c.sites, c.summary, a.Households, a.Cost.Total, a.Score.Value, jobID)
 }
 
+// queueRemoveArea retires an area: merged into another, or left without
+// points. It keeps its id, its polygon (where it was) and its versions,
+// the last of which keeps what it was; its current row and the removal
+// version count nothing, since its points, households and sites now
+// belong to the area it merged into or to none — a list of every status
+// (or an OGC client reading status=all) must add up to the active areas'
+// figures, not count a village twice. Both the full and the incremental
+// recomputation retire areas here.
 func queueRemoveArea(w *writes, c Change, jobID int64) {
 	status := "removed"
 	var into any
@@ -599,7 +607,9 @@ func queueRemoveArea(w *writes, c Change, jobID int64) {
 	}
 	reason, _ := json.Marshal(c.Reason)
 	w.queue(fmt.Sprintf("remove area %d", c.ID), `
-		WITH a AS (UPDATE areas SET status = $2, merged_into = $3, version = version + 1, updated_at = now()
+		WITH a AS (UPDATE areas SET status = $2, merged_into = $3, version = version + 1, updated_at = now(),
+		               points = 0, villages = 0, households = 0, population = 0, trang_song = 0, lom_song = 0,
+		               sites = 0, cost_vnd = 0, score = 0, summary = '{}', digest = NULL
 		           WHERE id = $1 RETURNING id, version, province_code, geom, summary, households, cost_vnd, score)
 		INSERT INTO area_versions (area_id, version, province_code, change, reason, geom, point_ids, sites, summary,
 		                           households, cost_vnd, score, job_id)

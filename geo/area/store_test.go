@@ -99,3 +99,111 @@ func TestRecomputeKeepsIdentities(t *testing.T) {
 		t.Fatalf("versions: %d %v, want 4 (2 new, 1 merged, 1 removed)", versions, err)
 	}
 }
+
+// TestRetiredAreasShowNoFigures: an area merged into another or left
+// without points keeps its id, polygon and history, but its current row
+// counts nothing — the points, households, sites and cost now belong to
+// the area it merged into, or to none — so a list of every status adds up
+// to the active areas' figures. The version before the change keeps what
+// the area was. Both the incremental and the full recomputation do it.
+func TestRetiredAreasShowNoFigures(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		status string
+		change func(t *testing.T, ctx context.Context, st *survey.Store, b int64)
+	}{
+		{"merged", "merged", func(t *testing.T, ctx context.Context, st *survey.Store, _ int64) {
+			submitAccepted(t, ctx, st, []survey.Point{village("M", 103.518, 22.30)}) // links A and B
+		}},
+		{"removed", "removed", func(t *testing.T, ctx context.Context, st *survey.Store, b int64) {
+			if _, err := st.DecidePoints(ctx, []int64{b}, survey.Decision{Status: survey.StatusReturned, Comment: "Sai toạ độ."}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		for _, full := range []bool{false, true} {
+			name := tc.name + "/incremental"
+			if full {
+				name = tc.name + "/full"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				pool := dbtest.New(t)
+				ctx := phusong.WithActor(context.Background(), phusong.Actor{Username: "rev", Role: phusong.RoleReviewer})
+				st, as := survey.NewStore(pool), area.NewStore(pool)
+				submitAccepted(t, ctx, st, []survey.Point{village("A", 103.500, 22.30), village("B", 103.536, 22.30)})
+				cfg, err := area.DefaultConfig()
+				if err != nil {
+					t.Fatal(err)
+				}
+				recompute := func(full bool) {
+					t.Helper()
+					j, err := as.StartJob(ctx, "12", cfg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					j.Full = full
+					if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" {
+						t.Fatalf("job: %v %+v", err, j)
+					}
+				}
+				recompute(false)
+				first, err := as.Areas(ctx, area.Filter{Province: "12", Sort: "id"})
+				if err != nil || len(first) != 2 {
+					t.Fatalf("first grouping: %v %d areas, want 2", err, len(first))
+				}
+				retired := first[1]
+				before, err := as.Area(ctx, retired.ID)
+				if err != nil || len(before.PointIDs) != 1 || before.Households != 20 || before.CostVND <= 0 {
+					t.Fatalf("area before: %v %+v", err, before)
+				}
+				tc.change(t, ctx, st, before.PointIDs[0])
+				recompute(full)
+
+				d, err := as.Area(ctx, retired.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Status != tc.status {
+					t.Fatalf("status: got %q, want %q", d.Status, tc.status)
+				}
+				got := []int64{int64(d.Points), int64(d.Villages), int64(d.Households), int64(d.Population), int64(d.TrangSong),
+					int64(d.LomSong), int64(d.Sites), d.CostVND, int64(d.Score), int64(len(d.PointIDs)), int64(len(d.SiteList))}
+				for i, v := range got {
+					if v != 0 {
+						t.Fatalf("figures of the %s area (points, villages, households, population, trang_song, lom_song, sites, cost, score, point_ids, site_list): got %v, want all 0 (%d is not)",
+							tc.status, got, i)
+					}
+				}
+				if d.Score != 0 {
+					t.Fatalf("score: got %g, want 0", d.Score)
+				}
+				if len(d.History) != 2 || d.History[0].Change != string(area.Removed) {
+					t.Fatalf("history: %+v, want the removal over the first version", d.History)
+				}
+				if now, was := d.History[0], d.History[1]; now.Points != 0 || now.Households != 0 || now.CostVND != 0 ||
+					was.Points != 1 || was.Households != before.Households || was.CostVND != before.CostVND {
+					t.Fatalf("history: now %+v, was %+v; want the removal with no figures over the version with the area's", now, was)
+				}
+				sum := func(status string) (hh int, cost int64) {
+					t.Helper()
+					as, err := as.Areas(ctx, area.Filter{Province: "12", Status: status})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, a := range as {
+						hh, cost = hh+a.Households, cost+a.CostVND
+					}
+					return hh, cost
+				}
+				hhAll, costAll := sum("all")
+				hhActive, costActive := sum("active")
+				if hhAll != hhActive || costAll != costActive {
+					t.Fatalf("every status: %d households, %d VND; active: %d, %d — retired areas still count", hhAll, costAll, hhActive, costActive)
+				}
+			})
+		}
+	}
+}

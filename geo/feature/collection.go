@@ -27,7 +27,10 @@ type Filter struct {
 	Name   string
 	column string
 	Int    bool
-	Enum   []string
+	Enum   []string // the values it takes, Any included
+	// Default applies when the parameter is absent; Any is the value that
+	// asks for every row (no filter). Both empty: absent means every row.
+	Default, Any string
 }
 
 type column struct {
@@ -62,11 +65,16 @@ var Collections = []Collection{
 	},
 	{
 		ID: "areas", Title: "Vùng lõm sóng / Dead-zone areas",
-		Description: "Groups of accepted points, with proposed sites, estimated cost (VND) and priority score; status active, merged or removed.",
-		Geometry:    "MultiPolygon",
+		Description: "Groups of accepted points, with proposed sites, estimated cost (VND) and priority score. " +
+			"Only the active areas by default, as the map and dashboard count them; status=merged or status=removed gives the retired ones " +
+			"(kept with their polygon, counting nothing: 0 points, households, sites and cost), status=all every area.",
+		Geometry: "MultiPolygon",
 		Filters: []Filter{
 			{Name: "province", column: "province_code"},
-			{Name: "status", column: "status", Enum: []string{"active", "merged", "removed"}},
+			// Active by default: retired areas overlap the active ones that
+			// took their points, and a GIS client showing them all draws
+			// stale polygons over current ones.
+			{Name: "status", column: "status", Enum: []string{"active", "merged", "removed", "all"}, Default: "active", Any: "all"},
 		},
 		table: "areas", order: "id", idExpr: "id", idInt: true, geom: "geom", province: "province_code",
 		columns: []column{

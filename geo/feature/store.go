@@ -224,6 +224,9 @@ func check(ctx context.Context, id string, q Query) (*pageQuery, error) {
 			return nil, badFilter(name, "unknown_property", "Tập dữ liệu không có thuộc tính lọc này.", "The collection has no such filter property.")
 		}
 		v := q.Filters[name]
+		if f.Any != "" && v == f.Any {
+			continue
+		}
 		if f.Int {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
@@ -237,6 +240,11 @@ func check(ctx context.Context, id string, q Query) (*pageQuery, error) {
 			return nil, badFilter(name, "bad_text", "Giá trị không phải văn bản UTF-8 hợp lệ.", "The value is not valid UTF-8 text.")
 		}
 		pq.filters = append(pq.filters, filterValue{f, v})
+	}
+	for _, f := range c.Filters {
+		if _, given := q.Filters[f.Name]; !given && f.Default != "" {
+			pq.filters = append(pq.filters, filterValue{f, f.Default})
+		}
 	}
 	pq.limit = min(max(q.Limit, 1), MaxLimit)
 	if q.Limit == 0 {

@@ -50,8 +50,19 @@ type PointFilter struct {
 	Limit        int
 }
 
-// MaxPointPage is the largest page Points returns.
-const MaxPointPage = 10_000
+// DefaultPointPage is the page Points returns when PointFilter.Limit is
+// zero; MaxPointPage is the largest (a larger Limit is capped to it).
+const (
+	DefaultPointPage = 1000
+	MaxPointPage     = 10_000
+)
+
+// PointStatuses are the statuses a stored point can have (a rejected
+// submission stores none).
+var PointStatuses = []string{StatusSubmitted, StatusAccepted, StatusReturned}
+
+// Categories are the kinds of dead zone a point can be.
+var Categories = []string{TrangSong, LomSong}
 
 // Points lists the points the actor may see (province officers: their
 // province; reviewers, admins: all; operators: none, since survey points
@@ -87,8 +98,11 @@ func (s *Store) Points(ctx context.Context, f PointFilter) ([]StoredPoint, error
 		n := len(args)
 		where = append(where, fmt.Sprintf("geom && ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", n-3, n-2, n-1, n))
 	}
-	if f.Limit <= 0 || f.Limit > MaxPointPage {
-		f.Limit = 1000
+	switch {
+	case f.Limit <= 0:
+		f.Limit = DefaultPointPage
+	case f.Limit > MaxPointPage:
+		f.Limit = MaxPointPage // capped, never a smaller default: a larger page must not shrink
 	}
 	args = append(args, f.Limit)
 	rows, err := s.pool.Query(ctx, `

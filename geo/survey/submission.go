@@ -88,6 +88,16 @@ func (s *Store) Submission(ctx context.Context, id int64) (Submission, error) {
 	return sub, nil
 }
 
+// SubmissionStatuses are the statuses a submission can have, in the order
+// of the workflow's outcomes.
+var SubmissionStatuses = []string{StatusRejected, StatusSubmitted, StatusAccepted, StatusReturned}
+
+// DefaultSubmissionPage and MaxSubmissionPage bound a page of Submissions.
+const (
+	DefaultSubmissionPage = 100
+	MaxSubmissionPage     = 500
+)
+
 // SubmissionFilter selects submissions; zero fields do not filter.
 type SubmissionFilter struct {
 	ProvinceCode string
@@ -116,8 +126,8 @@ func (s *Store) Submissions(ctx context.Context, f SubmissionFilter) ([]Submissi
 		args = append(args, f.BeforeID)
 		where = append(where, fmt.Sprintf("id < $%d", len(args)))
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
+	if f.Limit <= 0 || f.Limit > MaxSubmissionPage {
+		f.Limit = DefaultSubmissionPage
 	}
 	args = append(args, f.Limit)
 	rows, err := s.pool.Query(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE `+strings.Join(where, " AND ")+

@@ -137,7 +137,7 @@ func (b *bench) run(ctx context.Context, file, serverLog string) error {
 			ID int64 `json:"id"`
 		} `json:"submissions"`
 	}
-	if err := b.call("GET", "/api/v1/submissions?status=submitted&limit=1000", nil, &subs); err != nil {
+	if err := b.call("GET", "/api/v1/submissions?status=submitted&limit=500", nil, &subs); err != nil {
 		return err
 	}
 	for _, s := range subs.Submissions {
