@@ -271,6 +271,7 @@ func New(d Deps) *fiber.App {
 		},
 		LimitReached: func(c *fiber.Ctx) error { return errTooManyLogins },
 	})
+	app.Use(refuseNUL)
 	app.Use(h.syncTiles)
 	app.Use(h.dash.forgetOnWrite)
 	for _, r := range h.routes() {

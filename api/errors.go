@@ -78,7 +78,7 @@ func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
 	var in *phusong.InputError
 	if errors.As(err, &in) {
 		status := fiber.StatusUnprocessableEntity
-		if in.Code == "malformed_json" || in.Code == "unknown_field" || in.Code == "bad_query" {
+		if in.Code == "malformed_json" || in.Code == "unknown_field" || in.Code == "bad_query" || in.Code == "nul_character" {
 			status = fiber.StatusBadRequest
 		}
 		if in.Code == "unsupported_media_type" {
@@ -88,6 +88,9 @@ func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
 			status = fiber.StatusRequestEntityTooLarge
 		}
 		return status, in.Code, in.Message, in.Problems
+	}
+	if badText(err) {
+		return fiber.StatusBadRequest, "invalid_character", msgInvalidCharacter, nil
 	}
 	if dbDown(err) {
 		return fiber.StatusServiceUnavailable, "database_unavailable", msgUnavailable, nil
@@ -111,6 +114,21 @@ func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
 		}
 	}
 	return fiber.StatusInternalServerError, "internal", msgInternal, nil
+}
+
+var msgInvalidCharacter = phusong.Message{
+	VI: "Dữ liệu gửi lên có ký tự không lưu được (ví dụ ký tự NUL, \\u0000 hay %00). Hãy bỏ ký tự đó rồi gửi lại.",
+	EN: "The request holds a character that cannot be stored (such as NUL, \\u0000 or %00). Remove it and send again.",
+}
+
+// badText reports whether PostgreSQL refused a text value of the request:
+// 22021 character_not_in_repertoire (a NUL byte in text) or 22P05
+// untranslatable_character (\u0000 in jsonb). The request is at fault, not
+// the server; the middleware and decodeJSON refuse NUL before it gets this
+// far, so this is the safety net for any path they miss.
+func badText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05")
 }
 
 // dbDown reports whether err means the database cannot be reached, so the
@@ -140,8 +158,12 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status, code, msg, probs := statusOf(err)
 		rid, _ := c.Locals(localRequestID).(string)
-		if status >= 500 {
+		switch {
+		case status >= 500:
 			log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "status", status, "error", err)
+		case code == "invalid_character":
+			// A 400, but one the input checks should have caught first.
+			log.Warn("text refused by the database", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
 		}
 		body := errorBody{Error: errorDetail{Code: code, Message: msg.EN, MessageVI: msg.VI, MessageEN: msg.EN, RequestID: rid, Details: probs}}
 		if len(probs) > maxDetails {

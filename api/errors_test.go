@@ -233,3 +233,70 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatalf("after the outage: got %d, want 200", got)
 	}
 }
+
+// TestNULCharacter: a NUL character in a query string, a path or a JSON
+// body is the caller's mistake (400 naming where it is), never a 500 from
+// PostgreSQL, which cannot store or compare text holding one; anonymous
+// callers included. In an uploaded file it is a row problem (422 report).
+func TestNULCharacter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin, rev := withToken(e.tokens[phusong.RoleAdmin]), withToken(e.tokens[phusong.RoleReviewer])
+	rule := `"rule":{"mode":"cap","cap_kind":"sites","cap":4}`
+	tests := []struct {
+		name, method, path, body string
+		opts                     []reqOpt
+		field                    string // the detail's column; "" for none
+	}{
+		{"login, anonymous", "POST", "/api/v1/auth/login", `{"username":"a\u0000b","password":"xxxxxxxxxxxx"}`, nil, "username"},
+		{"package name", "PATCH", "/api/v1/packages/999999", `{"name":"\u0000bad"}`, []reqOpt{rev}, "name"},
+		{"rule name", "POST", "/api/v1/package-rules", `{"name":"x\u0000",` + rule + `}`, []reqOpt{rev}, "name"},
+		{"nested field", "POST", "/api/v1/package-rules", `{"name":"x","rule":{"mode":"cap","cap_kind":"sites\u0000","cap":4}}`, []reqOpt{rev}, "rule.cap_kind"},
+		{"decision comment", "POST", "/api/v1/submissions/999999/decision", `{"status":"returned","comment":"x\u0000y"}`, []reqOpt{rev}, "comment"},
+		{"user full name", "PATCH", "/api/v1/users/test-province", `{"full_name":"C\u0000"}`, []reqOpt{admin}, "full_name"},
+		{"token name", "POST", "/api/v1/auth/tokens", `{"name":"t\u0000"}`, []reqOpt{rev}, "name"},
+		{"points province", "GET", "/api/v1/points?province=%00", "", []reqOpt{rev}, "province"},
+		{"areas province", "GET", "/api/v1/areas?province=%00", "", []reqOpt{rev}, "province"},
+		{"submissions status", "GET", "/api/v1/submissions?status=%00", "", []reqOpt{rev}, "status"},
+		{"audit user", "GET", "/api/v1/audit?user=a%00", "", []reqOpt{rev}, "user"},
+		{"packages status", "GET", "/api/v1/packages?status=%00", "", []reqOpt{rev}, "status"},
+		{"anonymous query", "GET", "/api/v1/provinces?x%00=1", "", nil, "x\uFFFD"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body any
+			if tc.body != "" {
+				body = tc.body
+			}
+			resp, out := e.do(tc.method, tc.path, body, tc.opts...)
+			if resp.StatusCode != 400 {
+				t.Fatalf("got %d, want 400: %.300s", resp.StatusCode, out)
+			}
+			got := decodeErr(t, out)
+			if got.Error.Code != "nul_character" || got.Error.RequestID == "" {
+				t.Fatalf("got code %q request id %q, want nul_character and an id: %s", got.Error.Code, got.Error.RequestID, out)
+			}
+			var field string
+			if len(got.Error.Details) > 0 {
+				field = got.Error.Details[0].Column
+			}
+			if field != tc.field {
+				t.Fatalf("field: got %q, want %q: %s", field, tc.field, out)
+			}
+		})
+	}
+
+	t.Run("geojson upload", func(t *testing.T) {
+		file := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[103.583419,22.258136]},` +
+			`"properties":{"province_code":"12","commune_code":"03430","village_name":"Bản \u0000X","households":3,"grid_power":"yes",` +
+			`"signal_viettel":"none","surveyed_on":"2026-01-15"}}]}`
+		resp, out := e.upload("/api/v1/submissions", "khao-sat.geojson", []byte(file), withToken(e.tokens[phusong.RoleProvince]))
+		if resp.StatusCode != 422 {
+			t.Fatalf("got %d, want 422: %.500s", resp.StatusCode, out)
+		}
+		got := decodeErr(t, out)
+		if len(got.Error.Details) == 0 || got.Error.Details[0].Code != "text_invalid_encoding" || got.Error.Details[0].Row != 1 {
+			t.Fatalf("want text_invalid_encoding on feature 1: %s", out)
+		}
+	})
+}

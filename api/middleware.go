@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -162,7 +163,94 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		return phusong.Invalid("malformed_json", "Nội dung JSON có dữ liệu thừa sau đối tượng chính.",
 			"The JSON body has extra data after the main object.")
 	}
+	// A JSON string can hold NUL only as the escape \u0000, so bodies
+	// without that text (nearly all) skip the second decoding.
+	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
+		if field, ok := nulField(c.Body()); ok {
+			return errNULField(field)
+		}
+	}
 	return nil
+}
+
+// refuseNUL answers 400 to a request whose query string holds a NUL
+// character (%00). PostgreSQL cannot store or even compare text holding
+// one: the query would fail with SQLSTATE 22021 and the caller get a 500.
+// (Route parameters are not unescaped, so a path cannot carry one.)
+func refuseNUL(c *fiber.Ctx) error {
+	name, bad := "", false
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		if !bad && (bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0) {
+			name, bad = printable(string(k)), true
+		}
+	})
+	if !bad {
+		return c.Next()
+	}
+	return phusong.Invalid("nul_character",
+		fmt.Sprintf("Tham số %q của địa chỉ (URL) chứa ký tự NUL (%%00). Hãy bỏ ký tự này rồi gửi lại.", name),
+		fmt.Sprintf("The query parameter %q contains a NUL character (%%00). Remove it and send again.", name),
+		phusong.Problem{Column: name, Code: "nul_character",
+			VI: "Bỏ ký tự NUL (%00) khỏi giá trị này.", EN: "Remove the NUL character (%00) from this value."})
+}
+
+// errNULField is the 400 for a JSON body whose field holds a NUL character.
+func errNULField(field string) error {
+	return phusong.Invalid("nul_character",
+		fmt.Sprintf("Trường %q chứa ký tự NUL (\\u0000). Hãy bỏ ký tự này rồi gửi lại.", field),
+		fmt.Sprintf("Field %q contains a NUL character (\\u0000). Remove it and send again.", field),
+		phusong.Problem{Column: field, Code: "nul_character",
+			VI: "Bỏ ký tự NUL (\\u0000) khỏi giá trị này.", EN: "Remove the NUL character (\\u0000) from this value."})
+}
+
+// nulField finds a string of the JSON document body that holds NUL, as a
+// key or a value, and returns where it is: "rule.name", "point_ids[2]".
+// It walks the generic document rather than the decoded struct, so types
+// with their own UnmarshalJSON are covered too.
+func nulField(body []byte) (string, bool) {
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return "", false
+	}
+	var walk func(v any, at string) (string, bool)
+	walk = func(v any, at string) (string, bool) {
+		switch v := v.(type) {
+		case string:
+			return at, strings.IndexByte(v, 0) >= 0
+		case []any:
+			for i, x := range v {
+				if f, ok := walk(x, fmt.Sprintf("%s[%d]", at, i)); ok {
+					return f, true
+				}
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys) // the same field is named every time
+			for _, k := range keys {
+				x, f := v[k], k
+				if at != "" {
+					f = at + "." + k
+				}
+				if strings.IndexByte(k, 0) >= 0 {
+					return printable(f), true
+				}
+				if f, ok := walk(x, f); ok {
+					return f, true
+				}
+			}
+		}
+		return "", false
+	}
+	return walk(doc, "")
+}
+
+// printable replaces NUL and invalid UTF-8 in a name quoted back to the
+// caller, so the message itself can be logged and stored.
+func printable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 func jsonProblem(err error) error {
