@@ -279,7 +279,15 @@ func New(d Deps) *fiber.App {
 		if r.Path == "/api/v1/auth/login" {
 			chain = append(chain, loginLimit)
 		}
-		app.Add(r.Method, r.Path, append(chain, r.handler)...)
+		chain = append(chain, r.handler)
+		app.Add(r.Method, r.Path, chain...)
+		// Every GET answers HEAD too (RFC 9110 §9.3.2: the same headers,
+		// no body): download managers ask for a file's size, ETag and
+		// Accept-Ranges before their Range requests. app.Add, unlike
+		// app.Get, does not add it by itself.
+		if r.Method == fiber.MethodGet {
+			app.Add(fiber.MethodHead, r.Path, chain...)
+		}
 	}
 	return app
 }

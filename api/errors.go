@@ -73,19 +73,26 @@ var fiberCodes = map[int]struct {
 	fiber.StatusRequestTimeout:        {"timeout", phusong.Message{VI: "Yêu cầu quá thời gian.", EN: "The request timed out."}},
 }
 
+// inputStatus gives the input errors that are not 422 their status.
+var inputStatus = map[string]int{
+	"malformed_json":         fiber.StatusBadRequest,
+	"unknown_field":          fiber.StatusBadRequest,
+	"bad_query":              fiber.StatusBadRequest,
+	"nul_character":          fiber.StatusBadRequest,
+	"unsupported_media_type": fiber.StatusUnsupportedMediaType,
+	"body_too_large":         fiber.StatusRequestEntityTooLarge,
+	"file_too_large":         fiber.StatusRequestEntityTooLarge,
+	"too_many_rows":          fiber.StatusRequestEntityTooLarge,
+	"range_not_satisfiable":  fiber.StatusRequestedRangeNotSatisfiable,
+}
+
 // statusOf returns the HTTP status, code and message for err.
 func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
 	var in *phusong.InputError
 	if errors.As(err, &in) {
-		status := fiber.StatusUnprocessableEntity
-		if in.Code == "malformed_json" || in.Code == "unknown_field" || in.Code == "bad_query" || in.Code == "nul_character" {
-			status = fiber.StatusBadRequest
-		}
-		if in.Code == "unsupported_media_type" {
-			status = fiber.StatusUnsupportedMediaType
-		}
-		if in.Code == "body_too_large" || in.Code == "file_too_large" || in.Code == "too_many_rows" {
-			status = fiber.StatusRequestEntityTooLarge
+		status, ok := inputStatus[in.Code]
+		if !ok {
+			status = fiber.StatusUnprocessableEntity
 		}
 		return status, in.Code, in.Message, in.Problems
 	}
