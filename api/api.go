@@ -225,10 +225,21 @@ func New(d Deps) *fiber.App {
 	if _, err := openAPIJSON(); err != nil {
 		d.Log.Error("openapi document", "error", err)
 	}
+	var refused *prometheus.CounterVec
+	if d.Registry != nil {
+		// fiberprometheus counts only the requests that reach the
+		// middleware; these never do.
+		refused = prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "phusong", Subsystem: "http", Name: "refused_requests_total",
+			Help: "Requests the HTTP server refused before routing (413 body too large, 431 headers too large), by status code.",
+		}, []string{"status_code"})
+		d.Registry.MustRegister(refused)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "phusong",
 		BodyLimit:             d.BodyLimit,
-		ErrorHandler:          errorHandler(d.Log),
+		ReadBufferSize:        headerLimit,
+		ErrorHandler:          errorHandler(d.Log, refused),
 		DisableStartupMessage: true,
 		// Values from c.Params/Query/Body are kept after handlers return
 		// (audit summaries, stored rows): copy them rather than alias

@@ -3,13 +3,17 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"syscall"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/phusong/phusong"
 )
@@ -71,7 +75,14 @@ var fiberCodes = map[int]struct {
 	fiber.StatusBadRequest:            {"bad_request", phusong.Message{VI: "Yêu cầu không hợp lệ.", EN: "Bad request."}},
 	fiber.StatusNotAcceptable:         {"not_acceptable", phusong.Message{VI: "Chỉ có dữ liệu dạng JSON ở địa chỉ này (Accept).", EN: "Only JSON is served here (Accept)."}},
 	fiber.StatusRequestTimeout:        {"timeout", phusong.Message{VI: "Yêu cầu quá thời gian.", EN: "The request timed out."}},
+	fiber.StatusRequestHeaderFieldsTooLarge: {"header_too_large", phusong.Message{
+		VI: fmt.Sprintf("Địa chỉ (URL) và các tiêu đề của yêu cầu dài quá %d KB. Hãy rút ngắn địa chỉ (bớt tham số), hoặc gửi dữ liệu dài trong nội dung yêu cầu.", headerLimit>>10),
+		EN: fmt.Sprintf("The URL and request headers are longer than %d KB. Shorten the URL (fewer parameters), or send long data in the request body.", headerLimit>>10)}},
 }
+
+// headerLimit bounds the request line and headers (Fiber's
+// ReadBufferSize); longer requests get 431.
+const headerLimit = 4096
 
 // inputStatus gives the input errors that are not 422 their status.
 var inputStatus = map[string]int{
@@ -161,10 +172,24 @@ func dbDown(err error) bool {
 // errorHandler renders every error in the one JSON shape. A 500 shows a
 // generic message and the request id; the detail goes to the log only,
 // so SQL, file paths and stack traces never reach the client.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+//
+// Fiber also calls it, with no middleware run, for requests its server
+// refuses before routing: a body over BodyLimit (413), a request line and
+// headers over ReadBufferSize (431). Those get their request id, request
+// log line and count (refused) here.
+func errorHandler(log *slog.Logger, refused *prometheus.CounterVec) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status, code, msg, probs := statusOf(err)
 		rid, _ := c.Locals(localRequestID).(string)
+		if rid == "" {
+			rid = utils.UUID()
+			c.Set(fiber.HeaderXRequestID, rid)
+			log.Info("request", "request_id", rid, "method", c.Method(), "route", "", "path", c.Path(),
+				"status", status, "duration_ms", 0, "client", c.IP(), "error", err)
+			if refused != nil {
+				refused.WithLabelValues(strconv.Itoa(status)).Inc()
+			}
+		}
 		switch {
 		case status >= 500:
 			log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "status", status, "error", err)

@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api"
@@ -70,35 +72,78 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestOversizedBody goes through a real listener: Fiber's in-memory test
+// TestRefusedBeforeRouting: requests Fiber's server refuses before any
+// middleware runs (a body over the limit, a URL over the header buffer)
+// get the usual JSON error with a request id, a request log line and a
+// count in the metrics. Through a real listener: Fiber's in-memory test
 // transport refuses the body before the server sees it.
-func TestOversizedBody(t *testing.T) {
+func TestRefusedBeforeRouting(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, func(d *apiDeps) { d.Registry = reg })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go e.app.Listener(ln)
 	t.Cleanup(func() { _ = e.app.Shutdown() })
-	// Announce a 2 MB body and send only the header: the server must answer
-	// 413 from Content-Length alone. (Writing the whole body races with the
-	// server closing the connection after its answer.)
-	conn, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name, request string
+		status        int
+		code          string
+	}{
+		// Announce a 2 MB body and send only the header: the server must
+		// answer 413 from Content-Length alone. (Writing the whole body
+		// races with the server closing the connection after its answer.)
+		{"body too large", fmt.Sprintf("POST /api/v1/users HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"+
+			"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", e.tokens[phusong.RoleAdmin], 2<<20), 413, "body_too_large"},
+		{"URL too long", "GET /api/v1/points?province=" + strings.Repeat("1", 5000) + " HTTP/1.1\r\nHost: test\r\n\r\n", 431, "header_too_large"},
 	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "POST /api/v1/users HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"+
-		"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", e.tokens[phusong.RoleAdmin], 2<<20)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 413 || decodeErr(t, out).Error.Code != "body_too_large" {
-		t.Fatalf("got %d %s, want 413 body_too_large", resp.StatusCode, out)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			io.WriteString(conn, tc.request)
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			out, _ := io.ReadAll(resp.Body)
+			got := decodeErr(t, out)
+			if resp.StatusCode != tc.status || got.Error.Code != tc.code {
+				t.Fatalf("got %d %s, want %d %s", resp.StatusCode, out, tc.status, tc.code)
+			}
+			rid := got.Error.RequestID
+			if rid == "" || resp.Header.Get("X-Request-ID") != rid {
+				t.Fatalf("request id: body %q, header %q", rid, resp.Header.Get("X-Request-ID"))
+			}
+			if got.Error.MessageVI == got.Error.MessageEN {
+				t.Errorf("message_vi is not Vietnamese: %s", out)
+			}
+			if !strings.Contains(e.logs.String(), `"request_id":"`+rid+`"`) || !strings.Contains(e.logs.String(), fmt.Sprintf(`"status":%d`, tc.status)) {
+				t.Errorf("no request log line for %s:\n%s", rid, e.logs.String())
+			}
+			mfs, err := reg.Gather()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var counted bool
+			for _, mf := range mfs {
+				for _, m := range mf.GetMetric() {
+					for _, l := range m.GetLabel() {
+						counted = counted || mf.GetName() == "phusong_http_refused_requests_total" &&
+							l.GetName() == "status_code" && l.GetValue() == strconv.Itoa(tc.status) && m.GetCounter().GetValue() >= 1
+					}
+				}
+			}
+			if !counted {
+				t.Errorf("phusong_http_refused_requests_total{status_code=%q} not counted", strconv.Itoa(tc.status))
+			}
+		})
 	}
 }
 
