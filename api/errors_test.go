@@ -345,3 +345,54 @@ func TestNULCharacter(t *testing.T) {
 		}
 	})
 }
+
+// TestFieldMessages: a field of the wrong kind or out of range is named,
+// with what it takes in words a person knows (not Go types), in both
+// languages.
+func TestFieldMessages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin, rev := withToken(e.tokens[phusong.RoleAdmin]), withToken(e.tokens[phusong.RoleReviewer])
+	tests := []struct {
+		name, method, path, body string
+		opt                      reqOpt
+		status                   int
+		field, code              string
+		vi, en                   string // in the detail's messages
+	}{
+		{"text for a whole number", "POST", "/api/v1/auth/tokens", `{"name":"t","ttl_days":"30"}`, rev, 400, "ttl_days", "wrong_type", "một số nguyên", "a whole number"},
+		{"decimal for a whole number", "POST", "/api/v1/auth/tokens", `{"name":"t","ttl_days":1.5}`, rev, 400, "ttl_days", "wrong_type", "một số nguyên", "a whole number"},
+		{"number for text", "POST", "/api/v1/users", `{"username":12}`, admin, 400, "username", "wrong_type", "một chuỗi", "text"},
+		{"text for true/false", "PATCH", "/api/v1/users/test-province", `{"disabled":"yes"}`, admin, 400, "disabled", "wrong_type", "true hoặc false", "true or false"},
+		{"number for a list", "POST", "/api/v1/points/decision", `{"point_ids":1,"status":"accepted"}`, rev, 400, "point_ids", "wrong_type", "danh sách", "a list"},
+		{"number for a package ceiling", "PATCH", "/api/v1/packages/999999", `{"ceiling_vnd":"5 tỷ"}`, rev, 400, "ceiling_vnd", "wrong_type", "một số nguyên", "a whole number"},
+		{"date-only deadline", "PATCH", "/api/v1/packages/999999", `{"deadline":"2027-01-15"}`, rev, 400, "deadline", "date_time_invalid", "2027-01-15T17:00:00+07:00", "RFC 3339"},
+		{"number for a date-time", "PATCH", "/api/v1/packages/999999", `{"name":"x","coverage_deadline":2027}`, rev, 400, "coverage_deadline", "date_time_invalid", "múi giờ", "offset"},
+		{"negative eps", "POST", "/api/v1/areas/recompute", `{"eps":-5}`, rev, 422, "eps", "eps_out_of_range", "từ 1 đến 50000 mét", "1 to 50000 metres"},
+		{"eps too large", "POST", "/api/v1/areas/recompute", `{"eps":60000}`, rev, 422, "eps", "eps_out_of_range", "từ 1 đến 50000 mét", "1 to 50000 metres"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, out := e.do(tc.method, tc.path, tc.body, tc.opt)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("got %d, want %d: %.300s", resp.StatusCode, tc.status, out)
+			}
+			got := decodeErr(t, out)
+			if len(got.Error.Details) != 1 {
+				t.Fatalf("want one detail: %s", out)
+			}
+			d := got.Error.Details[0]
+			if d.Column != tc.field || d.Code != tc.code {
+				t.Fatalf("detail %s %s, want %s %s", d.Column, d.Code, tc.field, tc.code)
+			}
+			if !strings.Contains(d.VI, tc.vi) || !strings.Contains(d.EN, tc.en) {
+				t.Fatalf("messages %q / %q, want them to say %q / %q", d.VI, d.EN, tc.vi, tc.en)
+			}
+			for _, goType := range []string{"int64", "int", "float64", "string", "bool", "[]", "time.Time", "area:"} {
+				if strings.Contains(d.VI, " "+goType+".") || strings.Contains(d.VI, "kiểu "+goType) || strings.HasPrefix(d.VI, goType) {
+					t.Fatalf("message_vi names a Go type or package: %q", d.VI)
+				}
+			}
+		})
+	}
+}

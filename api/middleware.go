@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -157,7 +158,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonProblem(err)
+		return jsonProblem(err, c.Body(), v)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return phusong.Invalid("malformed_json", "Nội dung JSON có dữ liệu thừa sau đối tượng chính.",
@@ -171,6 +172,83 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		}
 	}
 	return nil
+}
+
+// kindOf names the JSON value a Go type takes, for a person: "a whole
+// number" rather than "int64".
+func kindOf(t reflect.Type) (vi, en string) {
+	if t == nil {
+		return "giá trị khác", "another kind of value"
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return "ngày giờ theo RFC 3339 (ví dụ \"2027-01-15T17:00:00+07:00\")", "a date and time in RFC 3339 (e.g. \"2027-01-15T17:00:00+07:00\")"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return kindOf(t.Elem())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "một số nguyên (không có phần thập phân, không trong dấu ngoặc kép)", "a whole number (no decimals, not in quotes)"
+	case reflect.Float32, reflect.Float64:
+		return "một số (không trong dấu ngoặc kép)", "a number (not in quotes)"
+	case reflect.String:
+		return "một chuỗi văn bản (trong dấu ngoặc kép)", "text (in double quotes)"
+	case reflect.Bool:
+		return "true hoặc false", "true or false"
+	case reflect.Slice, reflect.Array:
+		return "một danh sách [ … ]", "a list [ … ]"
+	case reflect.Struct, reflect.Map:
+		return "một đối tượng { … }", "an object { … }"
+	}
+	return "giá trị khác", "another kind of value"
+}
+
+// badTimeField returns the JSON name of the time.Time field of t (a
+// struct, or a pointer to one, fields of nested structs as "a.b") whose
+// value in body is not an RFC 3339 date-time; "" when none is found.
+func badTimeField(body []byte, t reflect.Type) string {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	var find func(doc map[string]any, t reflect.Type, at string) string
+	find = func(doc map[string]any, t reflect.Type, at string) string {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return ""
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			val, ok := doc[name]
+			if !ok {
+				continue
+			}
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft == reflect.TypeFor[time.Time]() {
+				var tm time.Time
+				if s, isText := val.(string); !isText || tm.UnmarshalText([]byte(s)) != nil {
+					return at + name
+				}
+				continue
+			}
+			if sub, isObject := val.(map[string]any); isObject {
+				if got := find(sub, ft, at+name+"."); got != "" {
+					return got
+				}
+			}
+		}
+		return ""
+	}
+	return find(doc, t, "")
 }
 
 // refuseNUL answers 400 to a request whose query string holds a NUL
@@ -253,9 +331,12 @@ func printable(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
-func jsonProblem(err error) error {
+// jsonProblem turns a decoding error of body into v into a 400 naming
+// the field and the kind of value it takes.
+func jsonProblem(err error, body []byte, v any) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
+	var pe *time.ParseError
 	switch {
 	case errors.Is(err, io.EOF):
 		return phusong.Invalid("malformed_json", "Nội dung JSON trống.", "The JSON body is empty.")
@@ -264,10 +345,18 @@ func jsonProblem(err error) error {
 			fmt.Sprintf("JSON sai cú pháp ở ký tự thứ %d.", se.Offset),
 			fmt.Sprintf("Malformed JSON at byte %d.", se.Offset))
 	case errors.As(err, &te):
+		vi, en := kindOf(te.Type)
 		return phusong.Invalid("malformed_json", "JSON có trường sai kiểu dữ liệu.", "A JSON field has the wrong type.",
 			phusong.Problem{Column: te.Field, Code: "wrong_type",
-				VI: fmt.Sprintf("Trường %q phải có kiểu %s.", te.Field, te.Type),
-				EN: fmt.Sprintf("Field %q must be of type %s.", te.Field, te.Type)})
+				VI: fmt.Sprintf("Trường %q phải là %s.", te.Field, vi),
+				EN: fmt.Sprintf("Field %q must be %s.", te.Field, en)})
+	case errors.As(err, &pe), strings.HasPrefix(err.Error(), "Time.UnmarshalJSON"):
+		// time.Time's own decoder does not say which field it was given.
+		field := badTimeField(body, reflect.TypeOf(v))
+		return phusong.Invalid("malformed_json", "JSON có trường ngày giờ sai định dạng.", "A JSON date-time field is not in the expected format.",
+			phusong.Problem{Column: field, Code: "date_time_invalid",
+				VI: fmt.Sprintf("Trường %q phải là ngày giờ theo RFC 3339, có múi giờ, ví dụ \"2027-01-15T17:00:00+07:00\".", field),
+				EN: fmt.Sprintf("Field %q must be a date and time in RFC 3339 with an offset, e.g. \"2027-01-15T17:00:00+07:00\".", field)})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return phusong.Invalid("unknown_field", fmt.Sprintf("Trường %q không được hỗ trợ.", f),
