@@ -154,6 +154,10 @@ var Codes = []Code{
 		"The village \"{value}\" is already on row {other}, {distance} m away: probably the same point twice. Remove one row, or name the clusters apart (e.g. \"… - cụm 2\")."},
 	{"geometry_not_point", Error, "Feature thứ {row} có hình học {value}, không phải Point. Mỗi điểm khảo sát là một Point.",
 		"Feature {row} has a {value} geometry, not a Point. Each survey point is one Point."},
+	{"geometry_invalid", Error, "Feature thứ {row} có hình học không đọc được (không có \"type\" hoặc không phải đối tượng GeoJSON). Mỗi điểm khảo sát là một Point: \"type\": \"Point\", \"coordinates\": [kinh độ, vĩ độ]. Hãy xuất lại lớp điểm thành GeoJSON.",
+		"Feature {row} has a geometry that cannot be read (no \"type\", or not a GeoJSON object). Each survey point is one Point: \"type\": \"Point\", \"coordinates\": [longitude, latitude]. Export the point layer to GeoJSON again."},
+	{"point_coordinates_invalid", Error, "Feature thứ {row} là Point nhưng tọa độ không hợp lệ: cần [kinh độ, vĩ độ] là hai số thập phân (độ cao là số thứ ba, tùy chọn), ví dụ [103.5834, 22.2581]. Hãy sửa tọa độ của điểm này.",
+		"Feature {row} is a Point but its coordinates are invalid: they must be [longitude, latitude] as two decimal numbers (an optional third is the altitude), e.g. [103.5834, 22.2581]. Fix this point's coordinates."},
 }
 
 var codeIndex = func() map[string]*Code {

@@ -614,6 +614,14 @@ func TestGeoJSONVariants(t *testing.T) {
 			`"coordinates":[[103.5,22.2],[103.6,22.3]]},"properties":{"province_code":"12","commune_code":"03430","village_name":"A",` +
 			`"households":3,"grid_power":"yes","signal_viettel":"none","surveyed_on":"2026-01-15","lat":22.258136,"lon":103.583419}}]}`,
 			0, []string{"geometry_not_point"}, 1},
+		{"a point with one coordinate", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point",` +
+			`"coordinates":[103.5]},"properties":{"province_code":"12","commune_code":"03430","village_name":"A",` +
+			`"households":3,"grid_power":"yes","signal_viettel":"none","surveyed_on":"2026-01-15"}}]}`,
+			0, []string{"coordinates_required", "point_coordinates_invalid"}, 1},
+		{"a geometry without a type", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"coordinates":[103.5,22.2]},` +
+			`"properties":{"province_code":"12","commune_code":"03430","village_name":"A",` +
+			`"households":3,"grid_power":"yes","signal_viettel":"none","surveyed_on":"2026-01-15","lat":22.258136,"lon":103.583419}}]}`,
+			0, []string{"geometry_invalid"}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -145,7 +145,13 @@ func (v *validator) row(rec *record) (p survey.Point, ok bool) {
 			c[i] = strings.ReplaceAll(strings.ToValidUTF8(c[i], "\uFFFD"), "\x00", "\uFFFD")
 		}
 	}
-	if rec.geometry != "" {
+	switch rec.geometry {
+	case "":
+	case geomUnreadable:
+		v.rep.add(Error, problem("geometry_invalid", row, "", ""))
+	case geomBadPoint:
+		v.rep.add(Error, problem("point_coordinates_invalid", row, "", ""))
+	default:
 		v.rep.add(Error, problem("geometry_not_point", row, "", rec.geometry))
 	}
 	if rec.extra != "" {
