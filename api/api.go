@@ -225,10 +225,21 @@ func New(d Deps) *fiber.App {
 	if _, err := openAPIJSON(); err != nil {
 		d.Log.Error("openapi document", "error", err)
 	}
+	var refused *prometheus.CounterVec
+	if d.Registry != nil {
+		// fiberprometheus counts only the requests that reach the
+		// middleware; these never do.
+		refused = prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "phusong", Subsystem: "http", Name: "refused_requests_total",
+			Help: "Requests the HTTP server refused before routing (413 body too large, 431 headers too large), by status code.",
+		}, []string{"status_code"})
+		d.Registry.MustRegister(refused)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "phusong",
 		BodyLimit:             d.BodyLimit,
-		ErrorHandler:          errorHandler(d.Log),
+		ReadBufferSize:        headerLimit,
+		ErrorHandler:          errorHandler(d.Log, refused),
 		DisableStartupMessage: true,
 		// Values from c.Params/Query/Body are kept after handlers return
 		// (audit summaries, stored rows): copy them rather than alias
@@ -271,6 +282,7 @@ func New(d Deps) *fiber.App {
 		},
 		LimitReached: func(c *fiber.Ctx) error { return errTooManyLogins },
 	})
+	app.Use(refuseNUL)
 	app.Use(h.syncTiles)
 	app.Use(h.dash.forgetOnWrite)
 	for _, r := range h.routes() {
@@ -278,7 +290,15 @@ func New(d Deps) *fiber.App {
 		if r.Path == "/api/v1/auth/login" {
 			chain = append(chain, loginLimit)
 		}
-		app.Add(r.Method, r.Path, append(chain, r.handler)...)
+		chain = append(chain, r.handler)
+		app.Add(r.Method, r.Path, chain...)
+		// Every GET answers HEAD too (RFC 9110 §9.3.2: the same headers,
+		// no body): download managers ask for a file's size, ETag and
+		// Accept-Ranges before their Range requests. app.Add, unlike
+		// app.Get, does not add it by itself.
+		if r.Method == fiber.MethodGet {
+			app.Add(fiber.MethodHead, r.Path, chain...)
+		}
 	}
 	return app
 }

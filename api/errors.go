@@ -3,13 +3,17 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"syscall"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/phusong/phusong"
 )
@@ -71,23 +75,40 @@ var fiberCodes = map[int]struct {
 	fiber.StatusBadRequest:            {"bad_request", phusong.Message{VI: "Yêu cầu không hợp lệ.", EN: "Bad request."}},
 	fiber.StatusNotAcceptable:         {"not_acceptable", phusong.Message{VI: "Chỉ có dữ liệu dạng JSON ở địa chỉ này (Accept).", EN: "Only JSON is served here (Accept)."}},
 	fiber.StatusRequestTimeout:        {"timeout", phusong.Message{VI: "Yêu cầu quá thời gian.", EN: "The request timed out."}},
+	fiber.StatusRequestHeaderFieldsTooLarge: {"header_too_large", phusong.Message{
+		VI: fmt.Sprintf("Địa chỉ (URL) và các tiêu đề của yêu cầu dài quá %d KB. Hãy rút ngắn địa chỉ (bớt tham số), hoặc gửi dữ liệu dài trong nội dung yêu cầu.", headerLimit>>10),
+		EN: fmt.Sprintf("The URL and request headers are longer than %d KB. Shorten the URL (fewer parameters), or send long data in the request body.", headerLimit>>10)}},
+}
+
+// headerLimit bounds the request line and headers (Fiber's
+// ReadBufferSize); longer requests get 431.
+const headerLimit = 4096
+
+// inputStatus gives the input errors that are not 422 their status.
+var inputStatus = map[string]int{
+	"malformed_json":         fiber.StatusBadRequest,
+	"unknown_field":          fiber.StatusBadRequest,
+	"bad_query":              fiber.StatusBadRequest,
+	"nul_character":          fiber.StatusBadRequest,
+	"unsupported_media_type": fiber.StatusUnsupportedMediaType,
+	"body_too_large":         fiber.StatusRequestEntityTooLarge,
+	"file_too_large":         fiber.StatusRequestEntityTooLarge,
+	"too_many_rows":          fiber.StatusRequestEntityTooLarge,
+	"range_not_satisfiable":  fiber.StatusRequestedRangeNotSatisfiable,
 }
 
 // statusOf returns the HTTP status, code and message for err.
 func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
 	var in *phusong.InputError
 	if errors.As(err, &in) {
-		status := fiber.StatusUnprocessableEntity
-		if in.Code == "malformed_json" || in.Code == "unknown_field" || in.Code == "bad_query" {
-			status = fiber.StatusBadRequest
-		}
-		if in.Code == "unsupported_media_type" {
-			status = fiber.StatusUnsupportedMediaType
-		}
-		if in.Code == "body_too_large" || in.Code == "file_too_large" || in.Code == "too_many_rows" {
-			status = fiber.StatusRequestEntityTooLarge
+		status, ok := inputStatus[in.Code]
+		if !ok {
+			status = fiber.StatusUnprocessableEntity
 		}
 		return status, in.Code, in.Message, in.Problems
+	}
+	if badText(err) {
+		return fiber.StatusBadRequest, "invalid_character", msgInvalidCharacter, nil
 	}
 	if dbDown(err) {
 		return fiber.StatusServiceUnavailable, "database_unavailable", msgUnavailable, nil
@@ -113,6 +134,21 @@ func statusOf(err error) (int, string, phusong.Message, []phusong.Problem) {
 	return fiber.StatusInternalServerError, "internal", msgInternal, nil
 }
 
+var msgInvalidCharacter = phusong.Message{
+	VI: "Dữ liệu gửi lên có ký tự không lưu được (ví dụ ký tự NUL, \\u0000 hay %00). Hãy bỏ ký tự đó rồi gửi lại.",
+	EN: "The request holds a character that cannot be stored (such as NUL, \\u0000 or %00). Remove it and send again.",
+}
+
+// badText reports whether PostgreSQL refused a text value of the request:
+// 22021 character_not_in_repertoire (a NUL byte in text) or 22P05
+// untranslatable_character (\u0000 in jsonb). The request is at fault, not
+// the server; the middleware and decodeJSON refuse NUL before it gets this
+// far, so this is the safety net for any path they miss.
+func badText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05")
+}
+
 // dbDown reports whether err means the database cannot be reached, so the
 // request should fail fast with 503 rather than 500. The pool reconnects
 // by itself when the server is back.
@@ -136,12 +172,30 @@ func dbDown(err error) bool {
 // errorHandler renders every error in the one JSON shape. A 500 shows a
 // generic message and the request id; the detail goes to the log only,
 // so SQL, file paths and stack traces never reach the client.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+//
+// Fiber also calls it, with no middleware run, for requests its server
+// refuses before routing: a body over BodyLimit (413), a request line and
+// headers over ReadBufferSize (431). Those get their request id, request
+// log line and count (refused) here.
+func errorHandler(log *slog.Logger, refused *prometheus.CounterVec) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status, code, msg, probs := statusOf(err)
 		rid, _ := c.Locals(localRequestID).(string)
-		if status >= 500 {
+		if rid == "" {
+			rid = utils.UUID()
+			c.Set(fiber.HeaderXRequestID, rid)
+			log.Info("request", "request_id", rid, "method", c.Method(), "route", "", "path", c.Path(),
+				"status", status, "duration_ms", 0, "client", c.IP(), "error", err)
+			if refused != nil {
+				refused.WithLabelValues(strconv.Itoa(status)).Inc()
+			}
+		}
+		switch {
+		case status >= 500:
 			log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "status", status, "error", err)
+		case code == "invalid_character":
+			// A 400, but one the input checks should have caught first.
+			log.Warn("text refused by the database", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
 		}
 		body := errorBody{Error: errorDetail{Code: code, Message: msg.EN, MessageVI: msg.VI, MessageEN: msg.EN, RequestID: rid, Details: probs}}
 		if len(probs) > maxDetails {

@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/api"
@@ -70,35 +72,78 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestOversizedBody goes through a real listener: Fiber's in-memory test
+// TestRefusedBeforeRouting: requests Fiber's server refuses before any
+// middleware runs (a body over the limit, a URL over the header buffer)
+// get the usual JSON error with a request id, a request log line and a
+// count in the metrics. Through a real listener: Fiber's in-memory test
 // transport refuses the body before the server sees it.
-func TestOversizedBody(t *testing.T) {
+func TestRefusedBeforeRouting(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, func(d *apiDeps) { d.Registry = reg })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go e.app.Listener(ln)
 	t.Cleanup(func() { _ = e.app.Shutdown() })
-	// Announce a 2 MB body and send only the header: the server must answer
-	// 413 from Content-Length alone. (Writing the whole body races with the
-	// server closing the connection after its answer.)
-	conn, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name, request string
+		status        int
+		code          string
+	}{
+		// Announce a 2 MB body and send only the header: the server must
+		// answer 413 from Content-Length alone. (Writing the whole body
+		// races with the server closing the connection after its answer.)
+		{"body too large", fmt.Sprintf("POST /api/v1/users HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"+
+			"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", e.tokens[phusong.RoleAdmin], 2<<20), 413, "body_too_large"},
+		{"URL too long", "GET /api/v1/points?province=" + strings.Repeat("1", 5000) + " HTTP/1.1\r\nHost: test\r\n\r\n", 431, "header_too_large"},
 	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "POST /api/v1/users HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"+
-		"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", e.tokens[phusong.RoleAdmin], 2<<20)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 413 || decodeErr(t, out).Error.Code != "body_too_large" {
-		t.Fatalf("got %d %s, want 413 body_too_large", resp.StatusCode, out)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			io.WriteString(conn, tc.request)
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			out, _ := io.ReadAll(resp.Body)
+			got := decodeErr(t, out)
+			if resp.StatusCode != tc.status || got.Error.Code != tc.code {
+				t.Fatalf("got %d %s, want %d %s", resp.StatusCode, out, tc.status, tc.code)
+			}
+			rid := got.Error.RequestID
+			if rid == "" || resp.Header.Get("X-Request-ID") != rid {
+				t.Fatalf("request id: body %q, header %q", rid, resp.Header.Get("X-Request-ID"))
+			}
+			if got.Error.MessageVI == got.Error.MessageEN {
+				t.Errorf("message_vi is not Vietnamese: %s", out)
+			}
+			if !strings.Contains(e.logs.String(), `"request_id":"`+rid+`"`) || !strings.Contains(e.logs.String(), fmt.Sprintf(`"status":%d`, tc.status)) {
+				t.Errorf("no request log line for %s:\n%s", rid, e.logs.String())
+			}
+			mfs, err := reg.Gather()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var counted bool
+			for _, mf := range mfs {
+				for _, m := range mf.GetMetric() {
+					for _, l := range m.GetLabel() {
+						counted = counted || mf.GetName() == "phusong_http_refused_requests_total" &&
+							l.GetName() == "status_code" && l.GetValue() == strconv.Itoa(tc.status) && m.GetCounter().GetValue() >= 1
+					}
+				}
+			}
+			if !counted {
+				t.Errorf("phusong_http_refused_requests_total{status_code=%q} not counted", strconv.Itoa(tc.status))
+			}
+		})
 	}
 }
 
@@ -231,5 +276,123 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	if got := call("/api/v1/audit"); got != 200 {
 		t.Fatalf("after the outage: got %d, want 200", got)
+	}
+}
+
+// TestNULCharacter: a NUL character in a query string, a path or a JSON
+// body is the caller's mistake (400 naming where it is), never a 500 from
+// PostgreSQL, which cannot store or compare text holding one; anonymous
+// callers included. In an uploaded file it is a row problem (422 report).
+func TestNULCharacter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin, rev := withToken(e.tokens[phusong.RoleAdmin]), withToken(e.tokens[phusong.RoleReviewer])
+	rule := `"rule":{"mode":"cap","cap_kind":"sites","cap":4}`
+	tests := []struct {
+		name, method, path, body string
+		opts                     []reqOpt
+		field                    string // the detail's column; "" for none
+	}{
+		{"login, anonymous", "POST", "/api/v1/auth/login", `{"username":"a\u0000b","password":"xxxxxxxxxxxx"}`, nil, "username"},
+		{"package name", "PATCH", "/api/v1/packages/999999", `{"name":"\u0000bad"}`, []reqOpt{rev}, "name"},
+		{"rule name", "POST", "/api/v1/package-rules", `{"name":"x\u0000",` + rule + `}`, []reqOpt{rev}, "name"},
+		{"nested field", "POST", "/api/v1/package-rules", `{"name":"x","rule":{"mode":"cap","cap_kind":"sites\u0000","cap":4}}`, []reqOpt{rev}, "rule.cap_kind"},
+		{"decision comment", "POST", "/api/v1/submissions/999999/decision", `{"status":"returned","comment":"x\u0000y"}`, []reqOpt{rev}, "comment"},
+		{"user full name", "PATCH", "/api/v1/users/test-province", `{"full_name":"C\u0000"}`, []reqOpt{admin}, "full_name"},
+		{"token name", "POST", "/api/v1/auth/tokens", `{"name":"t\u0000"}`, []reqOpt{rev}, "name"},
+		{"points province", "GET", "/api/v1/points?province=%00", "", []reqOpt{rev}, "province"},
+		{"areas province", "GET", "/api/v1/areas?province=%00", "", []reqOpt{rev}, "province"},
+		{"submissions status", "GET", "/api/v1/submissions?status=%00", "", []reqOpt{rev}, "status"},
+		{"audit user", "GET", "/api/v1/audit?user=a%00", "", []reqOpt{rev}, "user"},
+		{"packages status", "GET", "/api/v1/packages?status=%00", "", []reqOpt{rev}, "status"},
+		{"anonymous query", "GET", "/api/v1/provinces?x%00=1", "", nil, "x\uFFFD"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body any
+			if tc.body != "" {
+				body = tc.body
+			}
+			resp, out := e.do(tc.method, tc.path, body, tc.opts...)
+			if resp.StatusCode != 400 {
+				t.Fatalf("got %d, want 400: %.300s", resp.StatusCode, out)
+			}
+			got := decodeErr(t, out)
+			if got.Error.Code != "nul_character" || got.Error.RequestID == "" {
+				t.Fatalf("got code %q request id %q, want nul_character and an id: %s", got.Error.Code, got.Error.RequestID, out)
+			}
+			var field string
+			if len(got.Error.Details) > 0 {
+				field = got.Error.Details[0].Column
+			}
+			if field != tc.field {
+				t.Fatalf("field: got %q, want %q: %s", field, tc.field, out)
+			}
+		})
+	}
+
+	t.Run("geojson upload", func(t *testing.T) {
+		file := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[103.583419,22.258136]},` +
+			`"properties":{"province_code":"12","commune_code":"03430","village_name":"Bản \u0000X","households":3,"grid_power":"yes",` +
+			`"signal_viettel":"none","surveyed_on":"2026-01-15"}}]}`
+		resp, out := e.upload("/api/v1/submissions", "khao-sat.geojson", []byte(file), withToken(e.tokens[phusong.RoleProvince]))
+		if resp.StatusCode != 422 {
+			t.Fatalf("got %d, want 422: %.500s", resp.StatusCode, out)
+		}
+		got := decodeErr(t, out)
+		if len(got.Error.Details) == 0 || got.Error.Details[0].Code != "text_invalid_encoding" || got.Error.Details[0].Row != 1 {
+			t.Fatalf("want text_invalid_encoding on feature 1: %s", out)
+		}
+	})
+}
+
+// TestFieldMessages: a field of the wrong kind or out of range is named,
+// with what it takes in words a person knows (not Go types), in both
+// languages.
+func TestFieldMessages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin, rev := withToken(e.tokens[phusong.RoleAdmin]), withToken(e.tokens[phusong.RoleReviewer])
+	tests := []struct {
+		name, method, path, body string
+		opt                      reqOpt
+		status                   int
+		field, code              string
+		vi, en                   string // in the detail's messages
+	}{
+		{"text for a whole number", "POST", "/api/v1/auth/tokens", `{"name":"t","ttl_days":"30"}`, rev, 400, "ttl_days", "wrong_type", "một số nguyên", "a whole number"},
+		{"decimal for a whole number", "POST", "/api/v1/auth/tokens", `{"name":"t","ttl_days":1.5}`, rev, 400, "ttl_days", "wrong_type", "một số nguyên", "a whole number"},
+		{"number for text", "POST", "/api/v1/users", `{"username":12}`, admin, 400, "username", "wrong_type", "một chuỗi", "text"},
+		{"text for true/false", "PATCH", "/api/v1/users/test-province", `{"disabled":"yes"}`, admin, 400, "disabled", "wrong_type", "true hoặc false", "true or false"},
+		{"number for a list", "POST", "/api/v1/points/decision", `{"point_ids":1,"status":"accepted"}`, rev, 400, "point_ids", "wrong_type", "danh sách", "a list"},
+		{"number for a package ceiling", "PATCH", "/api/v1/packages/999999", `{"ceiling_vnd":"5 tỷ"}`, rev, 400, "ceiling_vnd", "wrong_type", "một số nguyên", "a whole number"},
+		{"date-only deadline", "PATCH", "/api/v1/packages/999999", `{"deadline":"2027-01-15"}`, rev, 400, "deadline", "date_time_invalid", "2027-01-15T17:00:00+07:00", "RFC 3339"},
+		{"number for a date-time", "PATCH", "/api/v1/packages/999999", `{"name":"x","coverage_deadline":2027}`, rev, 400, "coverage_deadline", "date_time_invalid", "múi giờ", "offset"},
+		{"negative eps", "POST", "/api/v1/areas/recompute", `{"eps":-5}`, rev, 422, "eps", "eps_out_of_range", "từ 1 đến 50000 mét", "1 to 50000 metres"},
+		{"eps too large", "POST", "/api/v1/areas/recompute", `{"eps":60000}`, rev, 422, "eps", "eps_out_of_range", "từ 1 đến 50000 mét", "1 to 50000 metres"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, out := e.do(tc.method, tc.path, tc.body, tc.opt)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("got %d, want %d: %.300s", resp.StatusCode, tc.status, out)
+			}
+			got := decodeErr(t, out)
+			if len(got.Error.Details) != 1 {
+				t.Fatalf("want one detail: %s", out)
+			}
+			d := got.Error.Details[0]
+			if d.Column != tc.field || d.Code != tc.code {
+				t.Fatalf("detail %s %s, want %s %s", d.Column, d.Code, tc.field, tc.code)
+			}
+			if !strings.Contains(d.VI, tc.vi) || !strings.Contains(d.EN, tc.en) {
+				t.Fatalf("messages %q / %q, want them to say %q / %q", d.VI, d.EN, tc.vi, tc.en)
+			}
+			for _, goType := range []string{"int64", "int", "float64", "string", "bool", "[]", "time.Time", "area:"} {
+				if strings.Contains(d.VI, " "+goType+".") || strings.Contains(d.VI, "kiểu "+goType) || strings.HasPrefix(d.VI, goType) {
+					t.Fatalf("message_vi names a Go type or package: %q", d.VI)
+				}
+			}
+		})
 	}
 }

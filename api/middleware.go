@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -157,18 +159,185 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonProblem(err)
+		return jsonProblem(err, c.Body(), v)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return phusong.Invalid("malformed_json", "Nội dung JSON có dữ liệu thừa sau đối tượng chính.",
 			"The JSON body has extra data after the main object.")
 	}
+	// A JSON string can hold NUL only as the escape \u0000, so bodies
+	// without that text (nearly all) skip the second decoding.
+	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
+		if field, ok := nulField(c.Body()); ok {
+			return errNULField(field)
+		}
+	}
 	return nil
 }
 
-func jsonProblem(err error) error {
+// kindOf names the JSON value a Go type takes, for a person: "a whole
+// number" rather than "int64".
+func kindOf(t reflect.Type) (vi, en string) {
+	if t == nil {
+		return "giá trị khác", "another kind of value"
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return "ngày giờ theo RFC 3339 (ví dụ \"2027-01-15T17:00:00+07:00\")", "a date and time in RFC 3339 (e.g. \"2027-01-15T17:00:00+07:00\")"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return kindOf(t.Elem())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "một số nguyên (không có phần thập phân, không trong dấu ngoặc kép)", "a whole number (no decimals, not in quotes)"
+	case reflect.Float32, reflect.Float64:
+		return "một số (không trong dấu ngoặc kép)", "a number (not in quotes)"
+	case reflect.String:
+		return "một chuỗi văn bản (trong dấu ngoặc kép)", "text (in double quotes)"
+	case reflect.Bool:
+		return "true hoặc false", "true or false"
+	case reflect.Slice, reflect.Array:
+		return "một danh sách [ … ]", "a list [ … ]"
+	case reflect.Struct, reflect.Map:
+		return "một đối tượng { … }", "an object { … }"
+	}
+	return "giá trị khác", "another kind of value"
+}
+
+// badTimeField returns the JSON name of the time.Time field of t (a
+// struct, or a pointer to one, fields of nested structs as "a.b") whose
+// value in body is not an RFC 3339 date-time; "" when none is found.
+func badTimeField(body []byte, t reflect.Type) string {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	var find func(doc map[string]any, t reflect.Type, at string) string
+	find = func(doc map[string]any, t reflect.Type, at string) string {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return ""
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			val, ok := doc[name]
+			if !ok {
+				continue
+			}
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft == reflect.TypeFor[time.Time]() {
+				var tm time.Time
+				if s, isText := val.(string); !isText || tm.UnmarshalText([]byte(s)) != nil {
+					return at + name
+				}
+				continue
+			}
+			if sub, isObject := val.(map[string]any); isObject {
+				if got := find(sub, ft, at+name+"."); got != "" {
+					return got
+				}
+			}
+		}
+		return ""
+	}
+	return find(doc, t, "")
+}
+
+// refuseNUL answers 400 to a request whose query string holds a NUL
+// character (%00). PostgreSQL cannot store or even compare text holding
+// one: the query would fail with SQLSTATE 22021 and the caller get a 500.
+// (Route parameters are not unescaped, so a path cannot carry one.)
+func refuseNUL(c *fiber.Ctx) error {
+	name, bad := "", false
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		if !bad && (bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0) {
+			name, bad = printable(string(k)), true
+		}
+	})
+	if !bad {
+		return c.Next()
+	}
+	return phusong.Invalid("nul_character",
+		fmt.Sprintf("Tham số %q của địa chỉ (URL) chứa ký tự NUL (%%00). Hãy bỏ ký tự này rồi gửi lại.", name),
+		fmt.Sprintf("The query parameter %q contains a NUL character (%%00). Remove it and send again.", name),
+		phusong.Problem{Column: name, Code: "nul_character",
+			VI: "Bỏ ký tự NUL (%00) khỏi giá trị này.", EN: "Remove the NUL character (%00) from this value."})
+}
+
+// errNULField is the 400 for a JSON body whose field holds a NUL character.
+func errNULField(field string) error {
+	return phusong.Invalid("nul_character",
+		fmt.Sprintf("Trường %q chứa ký tự NUL (\\u0000). Hãy bỏ ký tự này rồi gửi lại.", field),
+		fmt.Sprintf("Field %q contains a NUL character (\\u0000). Remove it and send again.", field),
+		phusong.Problem{Column: field, Code: "nul_character",
+			VI: "Bỏ ký tự NUL (\\u0000) khỏi giá trị này.", EN: "Remove the NUL character (\\u0000) from this value."})
+}
+
+// nulField finds a string of the JSON document body that holds NUL, as a
+// key or a value, and returns where it is: "rule.name", "point_ids[2]".
+// It walks the generic document rather than the decoded struct, so types
+// with their own UnmarshalJSON are covered too.
+func nulField(body []byte) (string, bool) {
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return "", false
+	}
+	var walk func(v any, at string) (string, bool)
+	walk = func(v any, at string) (string, bool) {
+		switch v := v.(type) {
+		case string:
+			return at, strings.IndexByte(v, 0) >= 0
+		case []any:
+			for i, x := range v {
+				if f, ok := walk(x, fmt.Sprintf("%s[%d]", at, i)); ok {
+					return f, true
+				}
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys) // the same field is named every time
+			for _, k := range keys {
+				x, f := v[k], k
+				if at != "" {
+					f = at + "." + k
+				}
+				if strings.IndexByte(k, 0) >= 0 {
+					return printable(f), true
+				}
+				if f, ok := walk(x, f); ok {
+					return f, true
+				}
+			}
+		}
+		return "", false
+	}
+	return walk(doc, "")
+}
+
+// printable replaces NUL and invalid UTF-8 in a name quoted back to the
+// caller, so the message itself can be logged and stored.
+func printable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
+// jsonProblem turns a decoding error of body into v into a 400 naming
+// the field and the kind of value it takes.
+func jsonProblem(err error, body []byte, v any) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
+	var pe *time.ParseError
 	switch {
 	case errors.Is(err, io.EOF):
 		return phusong.Invalid("malformed_json", "Nội dung JSON trống.", "The JSON body is empty.")
@@ -177,10 +346,18 @@ func jsonProblem(err error) error {
 			fmt.Sprintf("JSON sai cú pháp ở ký tự thứ %d.", se.Offset),
 			fmt.Sprintf("Malformed JSON at byte %d.", se.Offset))
 	case errors.As(err, &te):
+		vi, en := kindOf(te.Type)
 		return phusong.Invalid("malformed_json", "JSON có trường sai kiểu dữ liệu.", "A JSON field has the wrong type.",
 			phusong.Problem{Column: te.Field, Code: "wrong_type",
-				VI: fmt.Sprintf("Trường %q phải có kiểu %s.", te.Field, te.Type),
-				EN: fmt.Sprintf("Field %q must be of type %s.", te.Field, te.Type)})
+				VI: fmt.Sprintf("Trường %q phải là %s.", te.Field, vi),
+				EN: fmt.Sprintf("Field %q must be %s.", te.Field, en)})
+	case errors.As(err, &pe), strings.HasPrefix(err.Error(), "Time.UnmarshalJSON"):
+		// time.Time's own decoder does not say which field it was given.
+		field := badTimeField(body, reflect.TypeOf(v))
+		return phusong.Invalid("malformed_json", "JSON có trường ngày giờ sai định dạng.", "A JSON date-time field is not in the expected format.",
+			phusong.Problem{Column: field, Code: "date_time_invalid",
+				VI: fmt.Sprintf("Trường %q phải là ngày giờ theo RFC 3339, có múi giờ, ví dụ \"2027-01-15T17:00:00+07:00\".", field),
+				EN: fmt.Sprintf("Field %q must be a date and time in RFC 3339 with an offset, e.g. \"2027-01-15T17:00:00+07:00\".", field)})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return phusong.Invalid("unknown_field", fmt.Sprintf("Trường %q không được hỗ trợ.", f),

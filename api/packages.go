@@ -331,7 +331,7 @@ func (h *handler) getPackageVersion(c *fiber.Ctx) error {
 // gives 304; Range and If-Range work (net/http's ServeContent, which also
 // answers multi-range and unsatisfiable requests properly); the name is the
 // package's Vietnamese name, per RFC 6266 with an ASCII fallback. Each
-// download that sends bytes is recorded.
+// download that sends bytes is recorded (HEAD sends none).
 func (h *handler) downloadPackageFile(c *fiber.Ctx) error {
 	id, err := packageID(c, "id")
 	if err != nil {
@@ -355,18 +355,78 @@ func (h *handler) downloadPackageFile(c *fiber.Ctx) error {
 		} else {
 			w.Header().Set("Cache-Control", "private, no-cache")
 		}
+		if rh := r.Header.Get("Range"); rh != "" && !validRange(rh) {
+			// RFC 9110 §14.2: an invalid Range header is ignored, the
+			// whole file sent; ServeContent would answer 416.
+			r.Header.Del("Range")
+		}
 		http.ServeContent(w, r, "", f.PublishedAt, bytes.NewReader(f.Data))
 	}
 	if err := adaptor.HTTPHandlerFunc(serve)(c); err != nil {
 		return err
 	}
 	status := c.Response().StatusCode()
-	if status == fiber.StatusOK || status == fiber.StatusPartialContent {
+	if status == fiber.StatusRequestedRangeNotSatisfiable {
+		// ServeContent wrote a plain English text; the error handler writes
+		// ours. Content-Range (bytes */SIZE) stays, the headers describing
+		// the file go: an error is neither an attachment nor cacheable.
+		for _, k := range []string{fiber.HeaderContentDisposition, fiber.HeaderCacheControl, fiber.HeaderETag, fiber.HeaderLastModified} {
+			c.Response().Header.Del(k)
+		}
+		c.Response().ResetBody()
+		return errRangeNotSatisfiable(len(f.Data))
+	}
+	// A HEAD request sends no bytes: not a download.
+	if c.Method() != fiber.MethodHead && (status == fiber.StatusOK || status == fiber.StatusPartialContent) {
 		if err := h.d.Bids.RecordDownload(c.UserContext(), f, int64(len(c.Response().Body())), status == fiber.StatusPartialContent); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// validRange reports whether h is a byte-range set net/http can read
+// (RFC 9110 §14.1.1): "bytes=" then first-last, first- or -suffix, comma
+// separated, with no range whose last byte comes before its first.
+func validRange(h string) bool {
+	set, ok := strings.CutPrefix(h, "bytes=")
+	if !ok {
+		return false
+	}
+	n := 0
+	for _, spec := range strings.Split(set, ",") {
+		spec = strings.Trim(spec, " \t")
+		if spec == "" {
+			continue // the list syntax allows empty elements
+		}
+		first, last, ok := strings.Cut(spec, "-")
+		if !ok || first == "" && last == "" || !digits(first) || !digits(last) {
+			return false
+		}
+		a, errA := strconv.ParseInt(first, 10, 64)
+		b, errB := strconv.ParseInt(last, 10, 64)
+		if first != "" && errA != nil || last != "" && errB != nil || first != "" && last != "" && b < a {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// digits reports whether s holds only ASCII digits ("" does).
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func errRangeNotSatisfiable(size int) error {
+	return phusong.Invalid("range_not_satisfiable",
+		fmt.Sprintf("Đoạn dữ liệu yêu cầu (tiêu đề Range) nằm ngoài tệp: tệp dài %d byte. Hãy yêu cầu các byte từ 0 đến %d, hoặc bỏ tiêu đề Range để tải cả tệp.", size, size-1),
+		fmt.Sprintf("The requested range (Range header) lies outside the file, which is %d bytes long. Ask for bytes 0 to %d, or drop the Range header to download the whole file.", size, size-1))
 }
 
 // contentDisposition returns an attachment header naming the file name

@@ -183,7 +183,7 @@ func Assign(prev []Previous, next [][]int64, alloc func() (int64, error)) ([]int
 			removed = append(removed, Change{Kind: Removed, ID: a.ID, Index: -1, Dropped: len(a.Points),
 				Reason: phusong.Message{
 					VI: fmt.Sprintf("Khu vực không còn điểm nào (%d điểm đã bị rút hoặc trả lại).", len(a.Points)),
-					EN: fmt.Sprintf("No point is left in the area (%d points withdrawn or returned).", len(a.Points)),
+					EN: fmt.Sprintf("No point is left in the area (%d %s withdrawn or returned).", len(a.Points), plural(len(a.Points), "point", "points")),
 				}})
 		case ids[h] != a.ID:
 			removed = append(removed, Change{Kind: Removed, ID: a.ID, Index: -1, MergedInto: ids[h],
@@ -210,12 +210,12 @@ func newReason(c Change, n int) phusong.Message {
 	if len(c.SplitFrom) > 0 {
 		return phusong.Message{
 			VI: fmt.Sprintf("Khu vực mới, tách ra từ %s (%d điểm).", idList(c.SplitFrom), n),
-			EN: fmt.Sprintf("New area, split off from %s (%d points).", idList(c.SplitFrom), n),
+			EN: fmt.Sprintf("New area, split off from %s (%d %s).", idList(c.SplitFrom), n, plural(n, "point", "points")),
 		}
 	}
 	return phusong.Message{
 		VI: fmt.Sprintf("Khu vực mới gồm %d điểm mới được duyệt.", n),
-		EN: fmt.Sprintf("New area of %d newly accepted points.", n),
+		EN: fmt.Sprintf("New area of %d newly accepted %s.", n, plural(n, "point", "points")),
 	}
 }
 

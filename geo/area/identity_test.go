@@ -142,6 +142,41 @@ func TestAssignReason(t *testing.T) {
 	}
 }
 
+// TestAssignReasonCounts: English reasons say "1 point", "2 points".
+func TestAssignReasonCounts(t *testing.T) {
+	tests := []struct {
+		name string
+		prev []area.Previous
+		next [][]int64
+		id   int64 // the change whose reason is checked
+		want string
+	}{
+		{"new, one point", nil, [][]int64{{1}}, 100, "New area of 1 newly accepted point."},
+		{"new, two points", nil, [][]int64{{1, 2}}, 100, "New area of 2 newly accepted points."},
+		{"split off, one point", []area.Previous{{7, span(1, 4)}}, [][]int64{span(1, 3), {4}}, 100, "New area, split off from #7 (1 point)."},
+		{"removed, one point", []area.Previous{{5, []int64{1}}}, nil, 5, "No point is left in the area (1 point withdrawn or returned)."},
+		{"removed, two points", []area.Previous{{5, span(1, 2)}}, nil, 5, "No point is left in the area (2 points withdrawn or returned)."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			next := int64(100)
+			_, changes, err := area.Assign(tc.prev, tc.next, func() (int64, error) { next++; return next - 1, nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range changes {
+				if c.ID == tc.id {
+					if c.Reason.EN != tc.want {
+						t.Errorf("got %q, want %q", c.Reason.EN, tc.want)
+					}
+					return
+				}
+			}
+			t.Fatalf("no change of area %d: %+v", tc.id, changes)
+		})
+	}
+}
+
 func TestAssignAllocError(t *testing.T) {
 	boom := errors.New("sequence gone")
 	_, _, err := area.Assign(nil, [][]int64{{1}}, func() (int64, error) { return 0, boom })

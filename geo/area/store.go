@@ -69,9 +69,17 @@ func (s *Store) StartJob(ctx context.Context, province string, cfg Config) (Job,
 		return Job{}, phusong.Errorf(phusong.ErrForbidden, "reviewers_only",
 			"Chỉ cán bộ thẩm định mới được tính lại vùng lõm sóng.", "Only reviewers may recompute areas.")
 	}
-	if err := cfg.Validate(); err != nil {
+	// eps is the one parameter a caller chooses (the API's body, the CLI's
+	// --eps): it gets a message a reviewer can act on. The rest of cfg comes
+	// from DefaultConfig, so any other fault is ours, not the caller's.
+	if !(cfg.Eps >= 1 && cfg.Eps <= MaxEps) {
 		return Job{}, phusong.Invalid("invalid_parameters", "Tham số tính vùng chưa hợp lệ.", "Invalid grouping parameters.",
-			phusong.Problem{Column: "eps", Code: "parameters_invalid", VI: err.Error(), EN: err.Error()})
+			phusong.Problem{Column: "eps", Code: "eps_out_of_range", Value: strconv.FormatFloat(cfg.Eps, 'f', -1, 64),
+				VI: fmt.Sprintf("eps (khoảng cách nối các điểm thành một vùng) phải từ 1 đến %d mét. Hãy ghi một số mét trong khoảng đó, hoặc bỏ eps để dùng mặc định %d m.", MaxEps, DefaultEps),
+				EN: fmt.Sprintf("eps (the distance that links points into one area) must be 1 to %d metres. Give a number of metres in that range, or leave eps out for the default of %d m.", MaxEps, DefaultEps)})
+	}
+	if err := cfg.Validate(); err != nil {
+		return Job{}, fmt.Errorf("area: start job: %w", err)
 	}
 	provinces, err := s.provincesWithPoints(ctx, province)
 	if err != nil {

@@ -244,6 +244,13 @@ func (g *geojsonSource) feature(rec *record) error {
 	if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
 		p, typ := pointOf(raw)
 		switch {
+		case typ == geomBadPoint:
+			rec.geometry = typ
+			// The file does carry its coordinates as Points: not a
+			// missing lat/lon column, only this row's fault.
+			if first {
+				g.present[colLat], g.present[colLon] = true, true
+			}
 		case typ != "Point":
 			rec.geometry = typ
 		default:
@@ -259,27 +266,35 @@ func (g *geojsonSource) feature(rec *record) error {
 	return nil
 }
 
+// What pointOf gives for geometries it cannot read. They start with NUL,
+// which clip removes from any type the file names, so a file cannot
+// spell them.
+const (
+	geomUnreadable = "\x00geometry"    // not an object with a "type"
+	geomBadPoint   = "\x00coordinates" // a Point whose coordinates are not [lon, lat(, alt)]
+)
+
 // pointOf reads an RFC 7946 geometry: a Point gives its position (lon, lat;
 // an altitude is ignored) and type "Point"; anything else gives its type, or
-// "invalid". orb/geojson would do the same but pulls in a BSON module for
-// this one struct.
+// geomUnreadable, or geomBadPoint. orb/geojson would do the same but pulls
+// in a BSON module for this one struct.
 func pointOf(raw json.RawMessage) (orb.Point, string) {
 	var g struct {
 		Type        string          `json:"type"`
 		Coordinates json.RawMessage `json:"coordinates"`
 	}
 	if json.Unmarshal(raw, &g) != nil {
-		return orb.Point{}, "invalid"
+		return orb.Point{}, geomUnreadable
 	}
 	if g.Type != "Point" {
 		if g.Type == "" {
-			return orb.Point{}, "invalid"
+			return orb.Point{}, geomUnreadable
 		}
 		return orb.Point{}, clip(g.Type)
 	}
 	var c []float64
 	if json.Unmarshal(g.Coordinates, &c) != nil || len(c) < 2 || len(c) > 3 {
-		return orb.Point{}, "invalid Point"
+		return orb.Point{}, geomBadPoint
 	}
 	return orb.Point{c[0], c[1]}, "Point"
 }

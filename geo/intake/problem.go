@@ -90,8 +90,8 @@ var Codes = []Code{
 	// A row: the row is not stored (errors) or stored with a note (warnings).
 	{"value_required", Error, "Ô {column} đang trống nhưng bắt buộc phải có. Hãy điền giá trị.",
 		"{column} is empty but required. Fill it in."},
-	{"text_invalid_encoding", Error, "Dòng này có ký tự không đọc được (sai bảng mã). Hãy lưu tệp với bảng mã UTF-8, hoặc nhập lại dòng này.",
-		"This row has characters that cannot be read (wrong encoding). Save the file as UTF-8, or retype the row."},
+	{"text_invalid_encoding", Error, "Dòng này có ký tự không đọc được (sai bảng mã, hoặc ký tự NUL). Hãy lưu tệp với bảng mã UTF-8, hoặc nhập lại dòng này.",
+		"This row has characters that cannot be read (wrong encoding, or a NUL character). Save the file as UTF-8, or retype the row."},
 	{"text_too_long", Error, "{column} dài hơn {limit} ký tự. Hãy rút gọn.",
 		"{column} is longer than {limit} characters. Shorten it."},
 	{"formula_as_text", Warning, "Ô {column} trông giống công thức Excel; hệ thống lưu nguyên văn, không tính công thức.",
@@ -154,6 +154,10 @@ var Codes = []Code{
 		"The village \"{value}\" is already on row {other}, {distance} m away: probably the same point twice. Remove one row, or name the clusters apart (e.g. \"… - cụm 2\")."},
 	{"geometry_not_point", Error, "Feature thứ {row} có hình học {value}, không phải Point. Mỗi điểm khảo sát là một Point.",
 		"Feature {row} has a {value} geometry, not a Point. Each survey point is one Point."},
+	{"geometry_invalid", Error, "Feature thứ {row} có hình học không đọc được (không có \"type\" hoặc không phải đối tượng GeoJSON). Mỗi điểm khảo sát là một Point: \"type\": \"Point\", \"coordinates\": [kinh độ, vĩ độ]. Hãy xuất lại lớp điểm thành GeoJSON.",
+		"Feature {row} has a geometry that cannot be read (no \"type\", or not a GeoJSON object). Each survey point is one Point: \"type\": \"Point\", \"coordinates\": [longitude, latitude]. Export the point layer to GeoJSON again."},
+	{"point_coordinates_invalid", Error, "Feature thứ {row} là Point nhưng tọa độ không hợp lệ: cần [kinh độ, vĩ độ] là hai số thập phân (độ cao là số thứ ba, tùy chọn), ví dụ [103.5834, 22.2581]. Hãy sửa tọa độ của điểm này.",
+		"Feature {row} is a Point but its coordinates are invalid: they must be [longitude, latitude] as two decimal numbers (an optional third is the altitude), e.g. [103.5834, 22.2581]. Fix this point's coordinates."},
 }
 
 var codeIndex = func() map[string]*Code {
@@ -191,10 +195,13 @@ func render(tmpl string, lang int, a []string) string {
 // A value that is a description rather than text from the file may differ by
 // language ("vi\x00en"); Problem.Value then holds the English one.
 func problem(code string, row int, column, value string, a ...string) phusong.Problem {
-	value = clip(value)
-	shown := value
-	if _, en, ok := strings.Cut(value, "\x00"); ok {
-		shown = en
+	// Split before clipping: clip removes NUL, the separator.
+	shown := clip(value)
+	if vi, en, ok := strings.Cut(value, "\x00"); ok {
+		shown = clip(en)
+		value = clip(vi) + "\x00" + shown
+	} else {
+		value = shown
 	}
 	c, ok := codeIndex[code]
 	if !ok {
@@ -215,9 +222,11 @@ func fatal(code string, row int, value string, a ...string) *phusong.InputError 
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// clip shortens a value quoted in a message, and makes it valid UTF-8.
+// clip shortens a value quoted in a message, and makes it valid UTF-8
+// without NUL characters: problems are stored in PostgreSQL, which refuses
+// both.
 func clip(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 	if len(s) <= 120 {
 		return s
 	}

@@ -140,7 +140,7 @@ type record struct {
 	cells    [numColumns]string
 	extra    string // a cell with data under no header, for row_extra_cells
 	geometry string // GeoJSON: the geometry type when it is not a Point
-	badText  bool   // CSV: the row is not valid UTF-8
+	badText  bool   // the row is not valid UTF-8 (CSV) or holds a NUL character
 }
 
 // rowSource yields the data rows of a file. columns reports the columns the

@@ -543,6 +543,57 @@ func TestInvalidUTF8LaterInFile(t *testing.T) {
 	}
 }
 
+// TestNULInRow: a NUL character in a cell is a row problem, as invalid
+// UTF-8 is, in GeoJSON and in a CSV file whose first 64 KB are clean; no
+// problem text carries the NUL on (PostgreSQL refuses it).
+func TestNULInRow(t *testing.T) {
+	rows := make([]map[string]string, 800)
+	for i := range rows {
+		rows[i] = map[string]string{"ref_id": fmt.Sprintf("R-%d", i), "village_name": fmt.Sprintf("Bản %d", i),
+			"lat": strconv.FormatFloat(22.258136+float64(i%20)*0.00001, 'f', 6, 64)}
+	}
+	rows[799]["village_name"] = "Bản \x00Khun"
+	feature := func(props string) string {
+		return `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[103.583419,22.258136]},` +
+			`"properties":{"province_code":"12","commune_code":"03430","households":3,"grid_power":"yes",` +
+			`"signal_viettel":"none","surveyed_on":"2026-01-15",` + props + `}}]}`
+	}
+	tests := []struct {
+		name  string
+		data  []byte
+		row   int
+		valid int
+	}{
+		{"csv, late row", csvFile(ruleColumns, rows...), 801, 799},
+		{"geojson property", []byte(feature(`"village_name":"Bản \u0000X"`)), 1, 0},
+		{"geojson, NUL in an unknown key too", []byte(feature(`"village_name":"Bản \u0000X","gh\u0000i\u0000chú":"x\u0000"`)), 1, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, pts, err := read(t, tc.data, intake.Options{Province: "12"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Errors) != 1 || rep.Errors[0].Code != "text_invalid_encoding" || rep.Errors[0].Row != tc.row {
+				t.Errorf("errors %v: want one text_invalid_encoding on row %d", rep.Errors, tc.row)
+			}
+			if rep.Valid != tc.valid {
+				t.Errorf("valid %d, want %d", rep.Valid, tc.valid)
+			}
+			for _, p := range pts {
+				if strings.ContainsRune(p.VillageName, 0) {
+					t.Errorf("point %d keeps the NUL: %q", p.Row, p.VillageName)
+				}
+			}
+			for _, p := range append(rep.Errors, rep.Warnings...) {
+				if strings.ContainsRune(p.Value+p.VI+p.EN, 0) {
+					t.Errorf("problem carries a NUL: %#v", p)
+				}
+			}
+		})
+	}
+}
+
 func TestGeoJSONVariants(t *testing.T) {
 	valid := string(testdata(t, "valid.geojson"))
 	tests := []struct {
@@ -563,6 +614,14 @@ func TestGeoJSONVariants(t *testing.T) {
 			`"coordinates":[[103.5,22.2],[103.6,22.3]]},"properties":{"province_code":"12","commune_code":"03430","village_name":"A",` +
 			`"households":3,"grid_power":"yes","signal_viettel":"none","surveyed_on":"2026-01-15","lat":22.258136,"lon":103.583419}}]}`,
 			0, []string{"geometry_not_point"}, 1},
+		{"a point with one coordinate", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point",` +
+			`"coordinates":[103.5]},"properties":{"province_code":"12","commune_code":"03430","village_name":"A",` +
+			`"households":3,"grid_power":"yes","signal_viettel":"none","surveyed_on":"2026-01-15"}}]}`,
+			0, []string{"coordinates_required", "point_coordinates_invalid"}, 1},
+		{"a geometry without a type", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"coordinates":[103.5,22.2]},` +
+			`"properties":{"province_code":"12","commune_code":"03430","village_name":"A",` +
+			`"households":3,"grid_power":"yes","signal_viettel":"none","surveyed_on":"2026-01-15","lat":22.258136,"lon":103.583419}}]}`,
+			0, []string{"geometry_invalid"}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -126,6 +126,8 @@ func codeCases(t *testing.T) []codeCase {
 		{[]byte(`{"type":"FeatureCollection","features":[}`), intake.Options{}},
 		{[]byte(strings.Repeat("[", 100)), intake.Options{}},
 		{[]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{}}]}`), intake.Options{}},
+		{[]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"coordinates":[1,2]},"properties":{}}]}`), intake.Options{}},
+		{[]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":["103.5","22.2"]},"properties":{}}]}`), intake.Options{}},
 		{zipWithEntry(t, 2<<30, 10), intake.Options{}},
 		{[]byte("DANH SÁCH\n" + header + row), intake.Options{}},
 		{[]byte(strings.Replace(header, "lat", "lat,Vĩ độ", 1) + strings.Replace(row, "22.258136", "22.258136,22.258136", 1)), intake.Options{}},

@@ -132,13 +132,26 @@ func (v *validator) row(rec *record) (p survey.Point, ok bool) {
 		c[i] = strings.TrimSpace(c[i])
 	}
 	p.Row = row
+	// A NUL character is as unreadable as invalid UTF-8, and PostgreSQL
+	// refuses to store it: the same row problem. A CSV file's NULs are
+	// caught as binary data only in the first bytes sniffed; GeoJSON
+	// strings may hold them as \u0000.
+	for i := 0; i < len(c) && !rec.badText; i++ {
+		rec.badText = strings.IndexByte(c[i], 0) >= 0
+	}
 	if rec.badText {
 		v.rep.add(Error, problem("text_invalid_encoding", row, "", ""))
 		for i := range c {
-			c[i] = strings.ToValidUTF8(c[i], "\uFFFD")
+			c[i] = strings.ReplaceAll(strings.ToValidUTF8(c[i], "\uFFFD"), "\x00", "\uFFFD")
 		}
 	}
-	if rec.geometry != "" {
+	switch rec.geometry {
+	case "":
+	case geomUnreadable:
+		v.rep.add(Error, problem("geometry_invalid", row, "", ""))
+	case geomBadPoint:
+		v.rep.add(Error, problem("point_coordinates_invalid", row, "", ""))
+	default:
 		v.rep.add(Error, problem("geometry_not_point", row, "", rec.geometry))
 	}
 	if rec.extra != "" {
