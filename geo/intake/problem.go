@@ -68,6 +68,8 @@ var Codes = []Code{
 		"The file has a header but no data row. Enter the survey points below the header."},
 	{"zip_bomb", Fatal, "Tệp .xlsx giải nén ra {value}, vượt giới hạn {limit}: tệp bị hỏng hoặc nguy hiểm. Hãy mở bằng Excel và lưu lại thành .xlsx mới.",
 		"The .xlsx file unpacks to {value}, over the {limit} limit: it is damaged or hostile. Open it in Excel and save it as a new .xlsx."},
+	{"cell_too_long", Fatal, "Trang tính có một ô hoặc một dòng dài hơn {limit} ({value}). Ô của bảng khảo sát chỉ chứa vài chữ: hãy mở tệp bằng Excel, xóa hoặc rút gọn ô đó rồi lưu lại.",
+		"The workbook has a cell or a row longer than {limit} ({value}). Survey cells hold a few words: open the file in Excel, delete or shorten that cell, and save it again."},
 	{"sheet_not_found", Fatal, "Không có trang tính \"{value}\" trong tệp. Các trang có trong tệp: {allowed}.",
 		"There is no sheet \"{value}\" in the workbook. Its sheets are: {allowed}."},
 	{"json_invalid", Fatal, "Tệp JSON bị lỗi cú pháp ({value}). Hãy xuất lại GeoJSON từ phần mềm bản đồ (QGIS: Export → GeoJSON).",

@@ -127,6 +127,7 @@ func codeCases(t *testing.T) []codeCase {
 		{[]byte(strings.Repeat("[", 100)), intake.Options{}},
 		{[]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{}}]}`), intake.Options{}},
 		{zipWithEntry(t, 2<<30, 10), intake.Options{}},
+		{workbookWith(t, inlineCell(2<<20), nil), intake.Options{}},
 		{[]byte("DANH SÁCH\n" + header + row), intake.Options{}},
 		{[]byte(strings.Replace(header, "lat", "lat,Vĩ độ", 1) + strings.Replace(row, "22.258136", "22.258136,22.258136", 1)), intake.Options{}},
 		{[]byte(header + "12,03430,Bản A,22.258136,103.583419,45,yes,none,2026-01-15,thừa\n"), intake.Options{}},
