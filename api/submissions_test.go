@@ -305,3 +305,67 @@ func TestPointsAndPointDecision(t *testing.T) {
 		t.Fatalf("unknown point: %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestRedecideSubmission: deciding a submission again with its own status is
+// refused (409) and leaves the decisions on single points alone; a change of
+// status applies to every point. QA: accept, return one point, accept again
+// → the point was accepted again with its comment gone and a second audit row.
+func TestRedecideSubmission(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	resp, out := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), prov)
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	var sub subResp
+	json.Unmarshal(out, &sub)
+	id := itoa(sub.ID)
+	var point int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT min(id) FROM survey_points WHERE submission_id = $1`, sub.ID).Scan(&point); err != nil {
+		t.Fatal(err)
+	}
+	accept := map[string]string{"status": "accepted"}
+	giveBack := map[string]string{"status": "returned", "comment": "Sai tọa độ"}
+	steps := []struct {
+		name       string
+		path       string
+		body       any
+		wantStatus int
+		wantCode   string
+		// after the step: points of the submission by status, and audit rows of submission decisions
+		accepted, returned, audits int
+	}{
+		{"accept", "/api/v1/submissions/" + id + "/decision", accept, 200, "", sub.Inserted, 0, 1},
+		{"return one point", "/api/v1/points/decision", map[string]any{"point_ids": []int64{point}, "status": "returned", "comment": "Thôn này đã có sóng"}, 200, "", sub.Inserted - 1, 1, 1},
+		{"accept again", "/api/v1/submissions/" + id + "/decision", accept, 409, "submission_already_decided", sub.Inserted - 1, 1, 1},
+		{"return the submission", "/api/v1/submissions/" + id + "/decision", giveBack, 200, "", 0, sub.Inserted, 2},
+		{"return again", "/api/v1/submissions/" + id + "/decision", giveBack, 409, "submission_already_decided", 0, sub.Inserted, 2},
+		{"accept after return", "/api/v1/submissions/" + id + "/decision", accept, 200, "", sub.Inserted, 0, 3},
+	}
+	for _, s := range steps {
+		resp, out := e.do("POST", s.path, s.body, rev)
+		if resp.StatusCode != s.wantStatus {
+			t.Fatalf("%s: got %d %s, want %d", s.name, resp.StatusCode, out, s.wantStatus)
+		}
+		if s.wantCode != "" {
+			if got := decodeErr(t, out).Error.Code; got != s.wantCode {
+				t.Fatalf("%s: code %q, want %q", s.name, got, s.wantCode)
+			}
+		}
+		acc := e.count(`SELECT count(*) FROM survey_points WHERE submission_id = $1 AND status = 'accepted'`, sub.ID)
+		ret := e.count(`SELECT count(*) FROM survey_points WHERE submission_id = $1 AND status = 'returned'`, sub.ID)
+		aud := e.count(`SELECT count(*) FROM audit_log WHERE object_type = 'submission' AND object_id = $1 AND action IN ('submission.accept', 'submission.return')`, id)
+		if acc != s.accepted || ret != s.returned || aud != s.audits {
+			t.Fatalf("%s: %d accepted, %d returned, %d audit rows; want %d, %d, %d", s.name, acc, ret, aud, s.accepted, s.returned, s.audits)
+		}
+		if s.name == "accept again" {
+			var comment string
+			e.pool.QueryRow(context.Background(), `SELECT review_comment FROM survey_points WHERE id = $1`, point).Scan(&comment)
+			if comment != "Thôn này đã có sóng" {
+				t.Fatalf("the returned point's comment after a refused re-decision: %q", comment)
+			}
+		}
+	}
+}

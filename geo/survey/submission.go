@@ -29,6 +29,18 @@ func notFound(id int64) error {
 		fmt.Sprintf("There is no submission %d (or you may not see it).", id))
 }
 
+func alreadyDecided(id int64, status string) error {
+	vi, en := "đã được chấp nhận", "already accepted"
+	if status == StatusReturned {
+		vi, en = "đã bị trả lại", "already returned"
+	}
+	return phusong.Errorf(phusong.ErrConflict, "submission_already_decided",
+		fmt.Sprintf("Lượt nộp số %d %s; quyết định lại sẽ ghi đè quyết định riêng của từng thôn. "+
+			"Để chấp nhận hoặc trả lại từng thôn, hãy dùng quyết định theo điểm (POST /api/v1/points/decision).", id, vi),
+		fmt.Sprintf("Submission %d is %s; deciding it again would override the decisions on its single villages. "+
+			"To accept or return single villages, use the point decision (POST /api/v1/points/decision).", id, en))
+}
+
 func (s *Store) byIdempotencyKey(ctx context.Context, userID int64, key string) (Submission, error) {
 	sub, err := scanSubmission(s.pool.QueryRow(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2`, userID, key))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -155,7 +167,11 @@ func (d *Decision) validate() error {
 
 // Decide accepts or returns a stored submission and every point it
 // carries. Only reviewers and admins decide; a returned submission needs a
-// comment telling the province what to fix. Audited.
+// comment telling the province what to fix. A decision equal to the
+// submission's status is refused (ErrConflict, submission_already_decided):
+// single points are decided with DecidePoints. A change (accepted →
+// returned, returned → accepted) applies to every point of the submission,
+// overriding their own decisions. Audited.
 func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, error) {
 	a, err := phusong.RequireActor(ctx)
 	if err != nil {
@@ -181,6 +197,12 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, e
 			return phusong.Errorf(phusong.ErrConflict, "submission_rejected",
 				"Lượt nộp này bị từ chối khi kiểm tra dữ liệu, không có điểm nào để duyệt.",
 				"This submission failed validation; it has no points to review.")
+		}
+		if before.Status == d.Status {
+			// Deciding again would overwrite every point, undoing the
+			// reviewers' decisions on single points since (their comments
+			// and dates) and auditing a change that is none.
+			return alreadyDecided(id, d.Status)
 		}
 		out, err = scanSubmission(tx.QueryRow(ctx, `UPDATE submissions SET status = $2, review_comment = $3, decided_by = $4, decided_at = now()
 			WHERE id = $1 RETURNING `+submissionColumns, id, d.Status, d.Comment, nullID(a.UserID)))
