@@ -369,3 +369,65 @@ func TestRedecideSubmission(t *testing.T) {
 		}
 	}
 }
+
+// TestIdempotencyKeyFingerprint: a repeated Idempotency-Key replays the
+// first answer only for the same file and parameters; another file under a
+// used key is refused (422 idempotency_key_reused) and stores nothing. QA: a
+// second file under a used key answered 201 with the first submission, and a
+// corrected file after a 422 got the old 422 back.
+func TestIdempotencyKeyFingerprint(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	good, other, bad := testFile(t, "valid_utf8.csv"), testFile(t, "valid_bom_vi_headers.csv"), testFile(t, "invalid_rows.csv")
+	steps := []struct {
+		name, path, key string
+		file            []byte
+		wantStatus      int
+		wantCode        string // error code, "" for a 201
+		sameAs          int    // index of the step whose submission is replayed; -1 for a new one
+	}{
+		{"first upload", "/api/v1/submissions", "qa-key-1", good, 201, "", -1},
+		{"same file, same key", "/api/v1/submissions", "qa-key-1", good, 201, "", 0},
+		{"another file, same key", "/api/v1/submissions", "qa-key-1", other, 422, "idempotency_key_reused", -1},
+		{"same file, another mode", "/api/v1/submissions?mode=valid_only", "qa-key-1", good, 422, "idempotency_key_reused", -1},
+		{"invalid file", "/api/v1/submissions", "qa-key-2", bad, 422, "submission_invalid", -1},
+		{"invalid file again", "/api/v1/submissions", "qa-key-2", bad, 422, "submission_invalid", 4},
+		{"corrected file, same key", "/api/v1/submissions", "qa-key-2", other, 422, "idempotency_key_reused", -1},
+		{"corrected file, new key", "/api/v1/submissions", "qa-key-3", other, 201, "", -1},
+	}
+	ids := make([]int64, len(steps))
+	for i, s := range steps {
+		before := e.count(`SELECT count(*) FROM submissions`)
+		resp, out := e.upload(s.path, "khao-sat.csv", s.file, prov, withHeader("Idempotency-Key", s.key))
+		if resp.StatusCode != s.wantStatus {
+			t.Fatalf("%s: got %d %s, want %d", s.name, resp.StatusCode, out, s.wantStatus)
+		}
+		var body struct {
+			subResp
+			Error      *struct{ Code string } `json:"error"`
+			Submission *subResp               `json:"submission"`
+		}
+		json.Unmarshal(out, &body)
+		ids[i] = body.ID
+		if body.Submission != nil {
+			ids[i] = body.Submission.ID
+		}
+		if s.wantCode != "" && (body.Error == nil || body.Error.Code != s.wantCode) {
+			t.Fatalf("%s: body %s, want error %s", s.name, out, s.wantCode)
+		}
+		after := e.count(`SELECT count(*) FROM submissions`)
+		switch {
+		case s.sameAs >= 0 && (ids[i] != ids[s.sameAs] || resp.Header.Get("Idempotent-Replayed") != "true" || after != before):
+			t.Fatalf("%s: submission %d (replayed %q, %d → %d stored), want the replay of %d", s.name, ids[i],
+				resp.Header.Get("Idempotent-Replayed"), before, after, ids[s.sameAs])
+		case s.wantCode == "idempotency_key_reused":
+			if after != before {
+				t.Fatalf("%s: %d submissions stored, want none", s.name, after-before)
+			}
+			decodeErr(t, out) // bilingual
+		case s.sameAs < 0 && after != before+1:
+			t.Fatalf("%s: %d submissions stored, want one", s.name, after-before)
+		}
+	}
+}

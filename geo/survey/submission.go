@@ -41,7 +41,11 @@ func alreadyDecided(id int64, status string) error {
 			"To accept or return single villages, use the point decision (POST /api/v1/points/decision).", id, en))
 }
 
-func (s *Store) byIdempotencyKey(ctx context.Context, userID int64, key string) (Submission, error) {
+// replay returns the submission a user stored under an idempotency key,
+// marked Replayed, when fingerprint matches what the key was first sent
+// with (or the key predates fingerprints); an *InputError
+// (idempotency_key_reused) when it does not; ErrNotFound for an unused key.
+func (s *Store) replay(ctx context.Context, userID int64, key, fingerprint string) (Submission, error) {
 	sub, err := scanSubmission(s.pool.QueryRow(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2`, userID, key))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Submission{}, phusong.ErrNotFound
@@ -51,13 +55,31 @@ func (s *Store) byIdempotencyKey(ctx context.Context, userID int64, key string) 
 	}
 	// A replay answers like the first response: with the problems.
 	var probs []byte
-	if err := s.pool.QueryRow(ctx, `SELECT problems FROM submissions WHERE id = $1`, sub.ID).Scan(&probs); err != nil {
+	var stored string
+	if err := s.pool.QueryRow(ctx, `SELECT problems, coalesce(idempotency_fingerprint, '') FROM submissions WHERE id = $1`, sub.ID).Scan(&probs, &stored); err != nil {
 		return Submission{}, fmt.Errorf("survey: idempotency key: %w", err)
+	}
+	if stored != "" && stored != fingerprint {
+		return Submission{}, phusong.Invalid("idempotency_key_reused",
+			"Khóa Idempotency-Key này đã được dùng cho một tệp (hoặc tham số) khác, nên không lưu gì. Hãy gửi lại với một Idempotency-Key mới.",
+			"This Idempotency-Key was used for a different file (or parameters), so nothing was stored. Send it again with a new Idempotency-Key.",
+			phusong.Problem{Column: "Idempotency-Key", Code: "idempotency_key_reused", Value: clipKey(key),
+				VI: fmt.Sprintf("Khóa này đã dùng cho lượt nộp số %d với tệp khác; mỗi tệp mới cần một khóa mới.", sub.ID),
+				EN: fmt.Sprintf("The key was used for submission %d with another file; each new file needs a new key.", sub.ID)})
 	}
 	if err := json.Unmarshal(probs, &sub.Problems); err != nil {
 		return Submission{}, fmt.Errorf("survey: submission %d problems: %w", sub.ID, err)
 	}
+	sub.Replayed = true
 	return sub, nil
+}
+
+// clipKey shortens a client's key quoted back in a problem.
+func clipKey(k string) string {
+	if len(k) > 64 {
+		return strings.ToValidUTF8(k[:64], "") + "…"
+	}
+	return k
 }
 
 // scope returns the condition limiting rows to what the actor may read
