@@ -249,6 +249,15 @@ func TestTemplateDownload(t *testing.T) {
 	if len(f.GetSheetList()) < 2 {
 		t.Fatalf("sheets: %v", f.GetSheetList())
 	}
+	// Sent back unchanged, the template stores nothing: its example row is
+	// refused (QA: "Thôn Nậm Cười" was stored and later published).
+	resp, out = e.upload("/api/v1/submissions", "mau.xlsx", out, withToken(e.tokens[phusong.RoleProvince]))
+	if resp.StatusCode != 422 || !strings.Contains(string(out), `"code":"template_example_row"`) {
+		t.Fatalf("unchanged template uploaded: %d %.400s, want 422 with template_example_row", resp.StatusCode, out)
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points`); n != 0 {
+		t.Fatalf("the unchanged template stored %d points", n)
+	}
 	if resp, out := e.do("GET", "/guide", nil); resp.StatusCode != 200 || !strings.Contains(string(out), "province_code") {
 		t.Fatalf("guide: %d", resp.StatusCode)
 	}

@@ -96,6 +96,8 @@ var Codes = []Code{
 		"This row has characters that cannot be read (wrong encoding). Save the file as UTF-8, or retype the row."},
 	{"text_too_long", Error, "{column} dài hơn {limit} ký tự. Hãy rút gọn.",
 		"{column} is longer than {limit} characters. Shorten it."},
+	{"template_example_row", Error, "Đây là dòng ví dụ của mẫu Excel (thôn \"{value}\"), không phải số liệu khảo sát nên không được lưu. Hãy ghi đè bằng một thôn thật, hoặc xóa dòng này.",
+		"This is the Excel template's example row (village \"{value}\"), not survey data, so it is not stored. Overwrite it with a real village, or delete the row."},
 	{"formula_as_text", Warning, "Ô {column} trông giống công thức Excel; hệ thống lưu nguyên văn, không tính công thức.",
 		"{column} looks like a spreadsheet formula; it is stored as plain text and never evaluated."},
 	{"row_extra_cells", Warning, "Dòng có dữ liệu ở cột không có tiêu đề ({value}); dữ liệu này bị bỏ qua.",

@@ -184,15 +184,51 @@ func TestTemplateRoundTrip(t *testing.T) {
 			if err := intake.Template(&buf, province, ref); err != nil {
 				t.Fatal(err)
 			}
-			rep, pts, err := read(t, buf.Bytes(), intake.Options{Province: province})
+			// Sent back unchanged, the example row is refused, and only for
+			// being the example (QA: it was stored and published as a
+			// real village). Once the officer overwrites its village, or
+			// its place, it is a valid point.
+			edits := []struct {
+				name  string
+				edit  func(f *excelize.File, col map[string]string)
+				valid bool
+			}{
+				{"unchanged", func(*excelize.File, map[string]string) {}, false},
+				{"households changed", func(f *excelize.File, col map[string]string) {
+					f.SetCellValue(intake.SheetData, col["households"]+"3", 17)
+				}, false},
+				{"village overwritten", func(f *excelize.File, col map[string]string) {
+					f.SetCellValue(intake.SheetData, col["village_name"]+"3", "Bản Sì Thâu Chải")
+				}, true},
+				{"place overwritten", func(f *excelize.File, col map[string]string) {
+					lat, _ := f.GetCellValue(intake.SheetData, col["lat"]+"3", excelize.Options{RawCellValue: true})
+					f.SetCellValue(intake.SheetData, col["lat"]+"3", mustFloat(t, lat)+0.0005)
+				}, true},
+			}
+			for _, ed := range edits {
+				data := editTemplate(t, buf.Bytes(), ed.edit)
+				rep, pts, err := read(t, data, intake.Options{Province: province})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ed.valid {
+					if rep.Rows != 1 || rep.Valid != 0 || len(rep.Errors) != 1 || rep.Errors[0].Code != "template_example_row" ||
+						rep.Errors[0].Row != 3 || len(rep.Warnings) != 0 {
+						t.Fatalf("%s: rows %d valid %d errors %v warnings %v, want only template_example_row on row 3",
+							ed.name, rep.Rows, rep.Valid, rep.Errors, rep.Warnings)
+					}
+					continue
+				}
+				if rep.Rows != 1 || rep.Valid != 1 || len(rep.Errors) != 0 || len(rep.Warnings) != 0 {
+					t.Fatalf("%s: rows %d valid %d errors %v warnings %v", ed.name, rep.Rows, rep.Valid, rep.Errors, rep.Warnings)
+				}
+				if pts[0].Row != 3 || pts[0].GridPower != "partial" || pts[0].Signal[0] != "2g" || len(pts[0].Facilities) != 2 {
+					t.Errorf("%s: example point %+v", ed.name, pts[0])
+				}
+			}
+			rep, _, err := read(t, buf.Bytes(), intake.Options{Province: province})
 			if err != nil {
 				t.Fatal(err)
-			}
-			if rep.Rows != 1 || rep.Valid != 1 || len(rep.Errors) != 0 || len(rep.Warnings) != 0 {
-				t.Fatalf("template read back: rows %d valid %d errors %v warnings %v", rep.Rows, rep.Valid, rep.Errors, rep.Warnings)
-			}
-			if pts[0].Row != 3 || pts[0].GridPower != "partial" || pts[0].Signal[0] != "2g" || len(pts[0].Facilities) != 2 {
-				t.Errorf("example point %+v", pts[0])
 			}
 			if len(rep.Columns) != len(intake.Columns) {
 				t.Errorf("columns read %v, want all %d", rep.Columns, len(intake.Columns))
@@ -237,6 +273,32 @@ func TestTemplateRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// editTemplate applies edit to a workbook; col maps each canonical column
+// name (the template's first row) to its letter.
+func editTemplate(t *testing.T, data []byte, edit func(f *excelize.File, col map[string]string)) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(intake.SheetData)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("template rows: %v", err)
+	}
+	col := map[string]string{}
+	for i, name := range rows[0] {
+		l, _ := excelize.ColumnNumberToName(i + 1)
+		col[name] = l
+	}
+	edit(f, col)
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 // workbookWith returns a workbook made by excelize whose first sheet (and,
