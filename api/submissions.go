@@ -2,6 +2,8 @@ package api
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -46,7 +48,7 @@ func (h *handler) submissionProvince(c *fiber.Ctx) (phusong.Actor, string, error
 // uploadBody returns the file of a submission: the "file" part of a
 // multipart form, or the raw body (a GeoJSON FeatureCollection sent as
 // JSON, or a file sent as is). The format is told from the content.
-func uploadBody(c *fiber.Ctx) (io.Reader, string, error) {
+func uploadBody(c *fiber.Ctx) (io.ReadSeeker, string, error) {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		fh, err := c.FormFile("file")
@@ -64,6 +66,28 @@ func uploadBody(c *fiber.Ctx) (io.Reader, string, error) {
 		return nil, "", phusong.Invalid("file_missing", "Yêu cầu không có tệp khảo sát.", "The request carries no survey file.")
 	}
 	return bytes.NewReader(c.Body()), c.Query("filename"), nil
+}
+
+// fingerprint identifies an upload for its Idempotency-Key: the SHA-256 of
+// the file's bytes and of the parameters that change what is stored
+// (province, mode, sheet, encoding). The file name is left out: the same
+// bytes retried under another name are the same request. body is read
+// whole and rewound.
+func fingerprint(body io.ReadSeeker, province, mode string, opt intake.Options) (string, error) {
+	file := sha256.New()
+	if _, err := io.Copy(file, body); err != nil {
+		return "", fmt.Errorf("hash upload: %w", err)
+	}
+	if _, err := body.Seek(0, io.SeekStart); err != nil {
+		return "", fmt.Errorf("rewind upload: %w", err)
+	}
+	h := sha256.New()
+	h.Write(file.Sum(nil))
+	for _, p := range []string{province, mode, opt.Sheet, opt.Encoding} {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 type submissionOut struct {
@@ -100,9 +124,16 @@ func (h *handler) createSubmission(c *fiber.Ctx) error {
 	}
 	opt := intake.Options{Province: province, Sheet: c.Query("sheet"), Encoding: c.Query("encoding"),
 		MaxRows: h.d.MaxRows, MaxBytes: int64(h.d.BodyLimit)}
+	key := strings.Clone(c.Get("Idempotency-Key"))
+	var fp string
+	if key != "" {
+		if fp, err = fingerprint(body, province, mode, opt); err != nil {
+			return err
+		}
+	}
 	src := intake.NewSource(c.UserContext(), body, h.d.Admin, opt)
 	sub, err := h.d.Survey.Submit(c.UserContext(), survey.NewSubmission{
-		ProvinceCode: province, Filename: filename, Mode: mode, IdempotencyKey: c.Get("Idempotency-Key"),
+		ProvinceCode: province, Filename: filename, Mode: mode, IdempotencyKey: key, Fingerprint: fp,
 	}, src.Read)
 	if err != nil {
 		return err

@@ -249,6 +249,15 @@ func TestTemplateDownload(t *testing.T) {
 	if len(f.GetSheetList()) < 2 {
 		t.Fatalf("sheets: %v", f.GetSheetList())
 	}
+	// Sent back unchanged, the template stores nothing: its example row is
+	// refused (QA: "Thôn Nậm Cười" was stored and later published).
+	resp, out = e.upload("/api/v1/submissions", "mau.xlsx", out, withToken(e.tokens[phusong.RoleProvince]))
+	if resp.StatusCode != 422 || !strings.Contains(string(out), `"code":"template_example_row"`) {
+		t.Fatalf("unchanged template uploaded: %d %.400s, want 422 with template_example_row", resp.StatusCode, out)
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points`); n != 0 {
+		t.Fatalf("the unchanged template stored %d points", n)
+	}
 	if resp, out := e.do("GET", "/guide", nil); resp.StatusCode != 200 || !strings.Contains(string(out), "province_code") {
 		t.Fatalf("guide: %d", resp.StatusCode)
 	}
@@ -303,5 +312,131 @@ func TestPointsAndPointDecision(t *testing.T) {
 	}
 	if resp, _ := e.do("POST", "/api/v1/points/decision", map[string]any{"point_ids": []int64{999999}, "status": "accepted"}, rev); resp.StatusCode != 404 {
 		t.Fatalf("unknown point: %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestRedecideSubmission: deciding a submission again with its own status is
+// refused (409) and leaves the decisions on single points alone; a change of
+// status applies to every point. QA: accept, return one point, accept again
+// → the point was accepted again with its comment gone and a second audit row.
+func TestRedecideSubmission(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	resp, out := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), prov)
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	var sub subResp
+	json.Unmarshal(out, &sub)
+	id := itoa(sub.ID)
+	var point int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT min(id) FROM survey_points WHERE submission_id = $1`, sub.ID).Scan(&point); err != nil {
+		t.Fatal(err)
+	}
+	accept := map[string]string{"status": "accepted"}
+	giveBack := map[string]string{"status": "returned", "comment": "Sai tọa độ"}
+	steps := []struct {
+		name       string
+		path       string
+		body       any
+		wantStatus int
+		wantCode   string
+		// after the step: points of the submission by status, and audit rows of submission decisions
+		accepted, returned, audits int
+	}{
+		{"accept", "/api/v1/submissions/" + id + "/decision", accept, 200, "", sub.Inserted, 0, 1},
+		{"return one point", "/api/v1/points/decision", map[string]any{"point_ids": []int64{point}, "status": "returned", "comment": "Thôn này đã có sóng"}, 200, "", sub.Inserted - 1, 1, 1},
+		{"accept again", "/api/v1/submissions/" + id + "/decision", accept, 409, "submission_already_decided", sub.Inserted - 1, 1, 1},
+		{"return the submission", "/api/v1/submissions/" + id + "/decision", giveBack, 200, "", 0, sub.Inserted, 2},
+		{"return again", "/api/v1/submissions/" + id + "/decision", giveBack, 409, "submission_already_decided", 0, sub.Inserted, 2},
+		{"accept after return", "/api/v1/submissions/" + id + "/decision", accept, 200, "", sub.Inserted, 0, 3},
+	}
+	for _, s := range steps {
+		resp, out := e.do("POST", s.path, s.body, rev)
+		if resp.StatusCode != s.wantStatus {
+			t.Fatalf("%s: got %d %s, want %d", s.name, resp.StatusCode, out, s.wantStatus)
+		}
+		if s.wantCode != "" {
+			if got := decodeErr(t, out).Error.Code; got != s.wantCode {
+				t.Fatalf("%s: code %q, want %q", s.name, got, s.wantCode)
+			}
+		}
+		acc := e.count(`SELECT count(*) FROM survey_points WHERE submission_id = $1 AND status = 'accepted'`, sub.ID)
+		ret := e.count(`SELECT count(*) FROM survey_points WHERE submission_id = $1 AND status = 'returned'`, sub.ID)
+		aud := e.count(`SELECT count(*) FROM audit_log WHERE object_type = 'submission' AND object_id = $1 AND action IN ('submission.accept', 'submission.return')`, id)
+		if acc != s.accepted || ret != s.returned || aud != s.audits {
+			t.Fatalf("%s: %d accepted, %d returned, %d audit rows; want %d, %d, %d", s.name, acc, ret, aud, s.accepted, s.returned, s.audits)
+		}
+		if s.name == "accept again" {
+			var comment string
+			e.pool.QueryRow(context.Background(), `SELECT review_comment FROM survey_points WHERE id = $1`, point).Scan(&comment)
+			if comment != "Thôn này đã có sóng" {
+				t.Fatalf("the returned point's comment after a refused re-decision: %q", comment)
+			}
+		}
+	}
+}
+
+// TestIdempotencyKeyFingerprint: a repeated Idempotency-Key replays the
+// first answer only for the same file and parameters; another file under a
+// used key is refused (422 idempotency_key_reused) and stores nothing. QA: a
+// second file under a used key answered 201 with the first submission, and a
+// corrected file after a 422 got the old 422 back.
+func TestIdempotencyKeyFingerprint(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	good, other, bad := testFile(t, "valid_utf8.csv"), testFile(t, "valid_bom_vi_headers.csv"), testFile(t, "invalid_rows.csv")
+	steps := []struct {
+		name, path, key string
+		file            []byte
+		wantStatus      int
+		wantCode        string // error code, "" for a 201
+		sameAs          int    // index of the step whose submission is replayed; -1 for a new one
+	}{
+		{"first upload", "/api/v1/submissions", "qa-key-1", good, 201, "", -1},
+		{"same file, same key", "/api/v1/submissions", "qa-key-1", good, 201, "", 0},
+		{"another file, same key", "/api/v1/submissions", "qa-key-1", other, 422, "idempotency_key_reused", -1},
+		{"same file, another mode", "/api/v1/submissions?mode=valid_only", "qa-key-1", good, 422, "idempotency_key_reused", -1},
+		{"invalid file", "/api/v1/submissions", "qa-key-2", bad, 422, "submission_invalid", -1},
+		{"invalid file again", "/api/v1/submissions", "qa-key-2", bad, 422, "submission_invalid", 4},
+		{"corrected file, same key", "/api/v1/submissions", "qa-key-2", other, 422, "idempotency_key_reused", -1},
+		{"corrected file, new key", "/api/v1/submissions", "qa-key-3", other, 201, "", -1},
+	}
+	ids := make([]int64, len(steps))
+	for i, s := range steps {
+		before := e.count(`SELECT count(*) FROM submissions`)
+		resp, out := e.upload(s.path, "khao-sat.csv", s.file, prov, withHeader("Idempotency-Key", s.key))
+		if resp.StatusCode != s.wantStatus {
+			t.Fatalf("%s: got %d %s, want %d", s.name, resp.StatusCode, out, s.wantStatus)
+		}
+		var body struct {
+			subResp
+			Error      *struct{ Code string } `json:"error"`
+			Submission *subResp               `json:"submission"`
+		}
+		json.Unmarshal(out, &body)
+		ids[i] = body.ID
+		if body.Submission != nil {
+			ids[i] = body.Submission.ID
+		}
+		if s.wantCode != "" && (body.Error == nil || body.Error.Code != s.wantCode) {
+			t.Fatalf("%s: body %s, want error %s", s.name, out, s.wantCode)
+		}
+		after := e.count(`SELECT count(*) FROM submissions`)
+		switch {
+		case s.sameAs >= 0 && (ids[i] != ids[s.sameAs] || resp.Header.Get("Idempotent-Replayed") != "true" || after != before):
+			t.Fatalf("%s: submission %d (replayed %q, %d → %d stored), want the replay of %d", s.name, ids[i],
+				resp.Header.Get("Idempotent-Replayed"), before, after, ids[s.sameAs])
+		case s.wantCode == "idempotency_key_reused":
+			if after != before {
+				t.Fatalf("%s: %d submissions stored, want none", s.name, after-before)
+			}
+			decodeErr(t, out) // bilingual
+		case s.sameAs < 0 && after != before+1:
+			t.Fatalf("%s: %d submissions stored, want one", s.name, after-before)
+		}
 	}
 }

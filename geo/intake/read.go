@@ -78,7 +78,7 @@ const sniffBytes = 64 << 10
 // (exit 2, HTTP 4xx) with a code among file_empty, file_too_large,
 // file_binary, file_xls, file_unreadable, encoding_unsupported,
 // unclosed_quote, row_too_long, too_many_columns, too_many_rows,
-// no_known_columns, no_rows, zip_bomb, sheet_not_found, json_invalid,
+// no_known_columns, no_rows, zip_bomb, cell_too_long, sheet_not_found, json_invalid,
 // json_too_deep and not_feature_collection, and the report so far. Such an
 // error can come after some points were emitted: the caller must then store
 // nothing. An error returned by emit stops the read and is returned wrapped;

@@ -1,6 +1,7 @@
 package intake_test
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"os"
@@ -108,6 +109,15 @@ func TestEveryCodeRaised(t *testing.T) {
 
 var leftover = regexp.MustCompile(`\{[a-z_]+\}|\x00`)
 
+// templateFile is Lai Châu's Excel template, unchanged: its example row.
+func templateFile(t *testing.T) []byte {
+	var buf bytes.Buffer
+	if err := intake.Template(&buf, "12", reference(t)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 type codeCase struct {
 	data []byte
 	opt  intake.Options
@@ -129,6 +139,8 @@ func codeCases(t *testing.T) []codeCase {
 		{[]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"coordinates":[1,2]},"properties":{}}]}`), intake.Options{}},
 		{[]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":["103.5","22.2"]},"properties":{}}]}`), intake.Options{}},
 		{zipWithEntry(t, 2<<30, 10), intake.Options{}},
+		{workbookWith(t, inlineCell(2<<20), nil), intake.Options{}},
+		{templateFile(t), intake.Options{}},
 		{[]byte("DANH SÁCH\n" + header + row), intake.Options{}},
 		{[]byte(strings.Replace(header, "lat", "lat,Vĩ độ", 1) + strings.Replace(row, "22.258136", "22.258136,22.258136", 1)), intake.Options{}},
 		{[]byte(header + "12,03430,Bản A,22.258136,103.583419,45,yes,none,2026-01-15,thừa\n"), intake.Options{}},

@@ -3,7 +3,6 @@ package intake
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -37,8 +36,8 @@ var exampleDate = time.Date(2025, 12, 15, 0, 0, 0, 0, time.UTC)
 // households, population, coordinates and RSRP, code columns formatted as
 // text so Excel keeps leading zeros; a sheet of step-by-step instructions in
 // Vietnamese; the lists on a hidden sheet. provinceCode "" lists every
-// commune of the country. The example row is valid: reading the template
-// back gives one point and no error.
+// commune of the country. The example row is valid but for one error,
+// template_example_row: a template sent back unchanged stores nothing.
 func Template(w io.Writer, provinceCode string, ref Reference) error {
 	communes := templateCommunes(provinceCode, ref)
 	if len(communes) == 0 {
@@ -196,7 +195,8 @@ func (b *templateBuilder) data(example admin.Commune) {
 		b.err = f.SetPanes(SheetData, &excelize.Panes{Freeze: true, YSplit: 2, XSplit: 3, TopLeftCell: "D3", ActivePane: "bottomRight"})
 	}
 
-	// The example row: a real point of the province, valid as it stands.
+	// The example row: a real place of the province, valid but for
+	// template_example_row (validator.isExample), so it is never stored.
 	values := exampleRow(example)
 	for i := range Columns {
 		v, ok := values[i]
@@ -218,7 +218,6 @@ func (b *templateBuilder) data(example admin.Commune) {
 
 // exampleRow gives the example's cell values by column.
 func exampleRow(c admin.Commune) map[int]any {
-	round6 := func(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 	v := map[int]any{
 		colProvince:      c.ProvinceCode,
 		colCommune:       c.Code + " - " + c.FullName,
@@ -352,7 +351,7 @@ func (b *templateBuilder) instructions(provinceCode string, ref Reference) {
 // line; "# " starts a heading.
 var instructionText = []string{
 	"Mỗi dòng của trang \"" + SheetData + "\" là một điểm khảo sát: một thôn, bản, ấp (hoặc một cụm nhà trong thôn) mà người dân chưa dùng được sóng di động. " +
-		"Dòng 1 (tiếng Anh) và dòng 2 (tiếng Việt) là tiêu đề: không xóa, không đổi tên, không chèn cột. Dòng 3 là ví dụ màu xám: hãy ghi đè lên nó bằng điểm đầu tiên của xã mình. Cột màu đỏ là bắt buộc.",
+		"Dòng 1 (tiếng Anh) và dòng 2 (tiếng Việt) là tiêu đề: không xóa, không đổi tên, không chèn cột. Dòng 3 là ví dụ màu xám: hãy ghi đè lên nó bằng điểm đầu tiên của xã mình, hoặc xóa dòng đó; để nguyên thì tệp bị báo lỗi và không được lưu. Cột màu đỏ là bắt buộc.",
 	"# Bước 1. Mã tỉnh, mã xã",
 	"Mã tỉnh đã ghi sẵn trong ví dụ (2 chữ số, theo danh mục 34 tỉnh, thành phố từ 01/7/2025). Ở cột Mã xã, bấm vào ô và chọn xã trong danh sách thả xuống (dạng \"03466 - Xã …\"); có thể gõ riêng mã 5 chữ số. " +
 		"Nếu chỉ có mã xã cũ (trước sáp nhập), hệ thống sẽ tự chuyển sang mã mới khi xã cũ nhập trọn vào một xã mới; nếu xã cũ bị chia, hệ thống báo lỗi và liệt kê các xã mới để chọn.",
@@ -387,7 +386,7 @@ var instructionText = []string{
 	"Lưu tệp dạng Excel (.xlsx), giữ nguyên trang \"" + SheetData + "\" là trang đầu tiên. Gửi tệp qua hệ thống. Hệ thống kiểm tra từng dòng và trả về danh sách lỗi (dòng, cột, giá trị, cách sửa) bằng tiếng Việt và tiếng Anh; " +
 		"tệp chỉ được nhận khi không còn lỗi (cảnh báo thì vẫn nhận). Có thể kiểm tra trước, không cần mạng: phusong validate --province <mã tỉnh> tệp.xlsx.",
 	"# In English",
-	"One row per surveyed place without usable mobile signal. Row 1 holds the canonical column names, row 2 the Vietnamese ones; row 3 is an example to overwrite. " +
+	"One row per surveyed place without usable mobile signal. Row 1 holds the canonical column names, row 2 the Vietnamese ones; row 3 is an example to overwrite or delete (left as it is, it is refused). " +
 		"Coordinates: decimal degrees from a phone (Google Maps: long-press your location), or VN-2000 x = easting, y = northing with crs VN2000-TM3. " +
 		"Households: households living there that lack usable signal at home. Signal per operator: none / 2G / 3G / 4G / 5G as the phone's status bar shows it; empty = not surveyed; any usable 4G/5G means the place is not a dead zone.",
 }

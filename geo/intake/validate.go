@@ -47,6 +47,9 @@ type validator struct {
 	places *communeIndex
 	buf    []byte
 
+	// examples caches where each province's template example row lies.
+	examples map[string]orb.Point
+
 	// The last commune code translated: consecutive rows usually share it.
 	lastCommune    string
 	lastNew        []string
@@ -204,8 +207,37 @@ func (v *validator) row(rec *record) (p survey.Point, ok bool) {
 	}
 	p.SurveyedBy = v.text(row, colSurveyedBy, c[colSurveyedBy])
 	p.Notes = v.text(row, colNotes, c[colNotes])
+	if locOK && v.isExample(&p) {
+		v.errorf(row, colVillage, "template_example_row", p.VillageName)
+	}
 	return p, v.rep.ErrorCount == before && !v.missing
 }
+
+// isExample reports whether a point is the Excel template's example row left
+// in: the example's village name at the example's place (the first commune
+// of the row's province, as Template writes it, to its 6 decimals). Name and
+// place, not every cell: an officer who changed the households but not the
+// village has still not entered a real one. Left in, the row was stored and
+// published as a real village (QA).
+func (v *validator) isExample(p *survey.Point) bool {
+	at, ok := v.examples[p.ProvinceCode]
+	if !ok {
+		// ProvinceCommunes copies the province's list: once per province.
+		if communes := v.ref.ProvinceCommunes(p.ProvinceCode); len(communes) > 0 {
+			at = orb.Point{round6(communes[0].Point[0]), round6(communes[0].Point[1])}
+		}
+		if v.examples == nil {
+			v.examples = map[string]orb.Point{}
+		}
+		v.examples[p.ProvinceCode] = at
+	}
+	return at != (orb.Point{}) && math.Abs(p.Location[0]-at[0]) < 5e-7 && math.Abs(p.Location[1]-at[1]) < 5e-7 &&
+		survey.Fold(p.VillageName) == exampleVillageKey
+}
+
+var exampleVillageKey = survey.Fold(Columns[colVillage].Example)
+
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
 // code reads an administrative code of width digits: "12", "03466", also
 // "3466" (padded, with a warning), "3466.0" (a number cell) and

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/csv"
+	"errors"
 	"hash/crc32"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/geo/intake"
 )
 
@@ -181,15 +184,51 @@ func TestTemplateRoundTrip(t *testing.T) {
 			if err := intake.Template(&buf, province, ref); err != nil {
 				t.Fatal(err)
 			}
-			rep, pts, err := read(t, buf.Bytes(), intake.Options{Province: province})
+			// Sent back unchanged, the example row is refused, and only for
+			// being the example (QA: it was stored and published as a
+			// real village). Once the officer overwrites its village, or
+			// its place, it is a valid point.
+			edits := []struct {
+				name  string
+				edit  func(f *excelize.File, col map[string]string)
+				valid bool
+			}{
+				{"unchanged", func(*excelize.File, map[string]string) {}, false},
+				{"households changed", func(f *excelize.File, col map[string]string) {
+					f.SetCellValue(intake.SheetData, col["households"]+"3", 17)
+				}, false},
+				{"village overwritten", func(f *excelize.File, col map[string]string) {
+					f.SetCellValue(intake.SheetData, col["village_name"]+"3", "Bản Sì Thâu Chải")
+				}, true},
+				{"place overwritten", func(f *excelize.File, col map[string]string) {
+					lat, _ := f.GetCellValue(intake.SheetData, col["lat"]+"3", excelize.Options{RawCellValue: true})
+					f.SetCellValue(intake.SheetData, col["lat"]+"3", mustFloat(t, lat)+0.0005)
+				}, true},
+			}
+			for _, ed := range edits {
+				data := editTemplate(t, buf.Bytes(), ed.edit)
+				rep, pts, err := read(t, data, intake.Options{Province: province})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ed.valid {
+					if rep.Rows != 1 || rep.Valid != 0 || len(rep.Errors) != 1 || rep.Errors[0].Code != "template_example_row" ||
+						rep.Errors[0].Row != 3 || len(rep.Warnings) != 0 {
+						t.Fatalf("%s: rows %d valid %d errors %v warnings %v, want only template_example_row on row 3",
+							ed.name, rep.Rows, rep.Valid, rep.Errors, rep.Warnings)
+					}
+					continue
+				}
+				if rep.Rows != 1 || rep.Valid != 1 || len(rep.Errors) != 0 || len(rep.Warnings) != 0 {
+					t.Fatalf("%s: rows %d valid %d errors %v warnings %v", ed.name, rep.Rows, rep.Valid, rep.Errors, rep.Warnings)
+				}
+				if pts[0].Row != 3 || pts[0].GridPower != "partial" || pts[0].Signal[0] != "2g" || len(pts[0].Facilities) != 2 {
+					t.Errorf("%s: example point %+v", ed.name, pts[0])
+				}
+			}
+			rep, _, err := read(t, buf.Bytes(), intake.Options{Province: province})
 			if err != nil {
 				t.Fatal(err)
-			}
-			if rep.Rows != 1 || rep.Valid != 1 || len(rep.Errors) != 0 || len(rep.Warnings) != 0 {
-				t.Fatalf("template read back: rows %d valid %d errors %v warnings %v", rep.Rows, rep.Valid, rep.Errors, rep.Warnings)
-			}
-			if pts[0].Row != 3 || pts[0].GridPower != "partial" || pts[0].Signal[0] != "2g" || len(pts[0].Facilities) != 2 {
-				t.Errorf("example point %+v", pts[0])
 			}
 			if len(rep.Columns) != len(intake.Columns) {
 				t.Errorf("columns read %v, want all %d", rep.Columns, len(intake.Columns))
@@ -233,5 +272,184 @@ func TestTemplateRoundTrip(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// editTemplate applies edit to a workbook; col maps each canonical column
+// name (the template's first row) to its letter.
+func editTemplate(t *testing.T, data []byte, edit func(f *excelize.File, col map[string]string)) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(intake.SheetData)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("template rows: %v", err)
+	}
+	col := map[string]string{}
+	for i, name := range rows[0] {
+		l, _ := excelize.ColumnNumberToName(i + 1)
+		col[name] = l
+	}
+	edit(f, col)
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// workbookWith returns a workbook made by excelize whose first sheet (and,
+// when sst is not nil, shared-string table) is replaced by what the given
+// functions stream out, deflated: a large part is never held in memory.
+func workbookWith(t *testing.T, sheet, sst func(w io.Writer)) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	var base bytes.Buffer
+	if _, err := f.WriteTo(&base); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(base.Bytes()), int64(base.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	replace := map[string]func(io.Writer){"xl/worksheets/sheet1.xml": sheet}
+	if sst != nil {
+		replace["xl/sharedStrings.xml"] = sst
+	}
+	for _, e := range zr.File {
+		if _, ok := replace[e.Name]; ok {
+			continue
+		}
+		if err := zw.Copy(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, write := range replace {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(w)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// repeat writes n bytes of c without holding them. Every 4096th byte is
+// another letter, so that deflate packs it ~750-fold as QA's bomb was (a
+// plain run packs 1030-fold and the ratio limit would catch it first).
+func repeat(w io.Writer, c byte, n int) {
+	chunk := bytes.Repeat([]byte{c}, 64<<10)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for n > 0 {
+		for i := 0; i < len(chunk); i += 4096 {
+			chunk[i] = 'a' + byte(rnd.IntN(26))
+		}
+		k := min(n, len(chunk))
+		w.Write(chunk[:k])
+		n -= k
+	}
+}
+
+const sheetHead = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+	`<row r="1"><c r="A1" t="inlineStr"><is><t>province_code</t></is></c><c r="B1" t="inlineStr"><is><t>village_name</t></is></c></row>`
+
+// inlineCell writes a sheet whose row 7 has an inline-string cell of n bytes.
+func inlineCell(n int) func(io.Writer) {
+	return func(w io.Writer) {
+		io.WriteString(w, sheetHead+`<row r="7"><c r="A7" t="inlineStr"><is><t>12</t></is></c><c r="B7" t="inlineStr"><is><t>`)
+		repeat(w, 'A', n)
+		io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
+	}
+}
+
+// TestXLSXCellTooLong: a workbook with a cell or a row longer than a CSV row
+// may be is refused before excelize reads it. QA's bomb was a 404 KB file
+// whose one inline-string cell held 300 MB: the server grew from 168 MB to
+// 1.9 GB before answering 422.
+func TestXLSXCellTooLong(t *testing.T) {
+	tests := []struct {
+		name     string
+		sheet    func(io.Writer)
+		sst      func(io.Writer)
+		fatal    string
+		row      int
+		maxBytes int64 // compressed size the test expects, to keep it a bomb
+	}{
+		{"300 MB inline cell (QA's bomb)", inlineCell(300 << 20), nil, "cell_too_long", 7, 1 << 20},
+		{"2 MB inline cell", inlineCell(2 << 20), nil, "cell_too_long", 7, 0},
+		{"row of small cells over 1 MB", func(w io.Writer) {
+			io.WriteString(w, sheetHead+`<row r="3">`)
+			for i := range 1000 {
+				io.WriteString(w, `<c r="B3" t="inlineStr"><is><t>`)
+				repeat(w, 'x', 2000+i%7)
+				io.WriteString(w, `</t></is></c>`)
+			}
+			io.WriteString(w, `</row></sheetData></worksheet>`)
+		}, nil, "cell_too_long", 3, 0},
+		{"2 MB attribute", func(w io.Writer) {
+			io.WriteString(w, sheetHead+`<row r="2"><c r="A2" x="`)
+			repeat(w, 'A', 2<<20)
+			io.WriteString(w, `"/></row></sheetData></worksheet>`)
+		}, nil, "cell_too_long", 2, 0},
+		{"2 MB shared string", func(w io.Writer) {
+			io.WriteString(w, sheetHead+`<row r="2"><c r="A2" t="s"><v>0</v></c></row></sheetData></worksheet>`)
+		}, func(w io.Writer) {
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>`)
+			repeat(w, 'A', 2<<20)
+			io.WriteString(w, `</t></si></sst>`)
+		}, "cell_too_long", 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := workbookWith(t, tc.sheet, tc.sst)
+			if tc.maxBytes > 0 && int64(len(data)) > tc.maxBytes {
+				t.Fatalf("the bomb packs to %d bytes, want ≤ %d", len(data), tc.maxBytes)
+			}
+			rep, _, err := read(t, data, intake.Options{MaxBytes: intake.HTTPMaxBytes, MaxRows: intake.HTTPMaxRows})
+			if got := fatalCode(err); got != tc.fatal {
+				t.Fatalf("error %q, want %q (%v)", got, tc.fatal, err)
+			}
+			if got := intake.ExitCode(rep, err); got != 2 {
+				t.Errorf("exit code %d, want 2", got)
+			}
+			var ie *phusong.InputError
+			errors.As(err, &ie)
+			if p := ie.Problems[0]; p.Row != tc.row || !strings.Contains(p.EN, "1 MB") || !strings.Contains(p.VI, "1 MB") {
+				t.Errorf("problem %+v: want row %d and the 1 MB limit in both languages", p, tc.row)
+			}
+		})
+	}
+}
+
+// TestXLSXInMemoryLimit: entries excelize unpacks into memory (all but the
+// large sheets and shared strings) are bounded together, whatever their names.
+func TestXLSXInMemoryLimit(t *testing.T) {
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for i := range 3 {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/media/blob" + strconv.Itoa(i) + ".bin", Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Under the ratio limit: a byte pattern deflate packs only ~500-fold.
+		for j := range 60 << 10 {
+			w.Write(bytes.Repeat([]byte{byte(j)}, 1<<10))
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := read(t, out.Bytes(), intake.Options{})
+	if got := fatalCode(err); got != "zip_bomb" {
+		t.Fatalf("error %q, want zip_bomb (%v)", got, err)
 	}
 }

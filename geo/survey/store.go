@@ -50,6 +50,10 @@ type NewSubmission struct {
 	Filename       string
 	Mode           string // ModeAll or ModeValidOnly
 	IdempotencyKey string // a resubmission with the same key returns the first result
+	// Fingerprint identifies what was sent with IdempotencyKey (the API
+	// hashes the file and the parameters that change the outcome): a
+	// repeat of the key with another fingerprint is refused.
+	Fingerprint string
 }
 
 // Result is what the reader found in the file.
@@ -156,7 +160,9 @@ func (p *Point) row() []any {
 // With ModeAll, any error (from the file or from the checks against stored
 // points) rolls back every point; the submission is then kept with status
 // "rejected" and its problems. A repeated IdempotencyKey of the same user
-// returns the first submission without reading anything. Audited.
+// returns the first submission without reading anything when Fingerprint
+// matches what the key was first sent with, and an *InputError
+// (idempotency_key_reused) when it does not. Audited.
 //
 // Submissions of one province are stored one at a time (a transaction
 // advisory lock), those of different provinces at once. The first of a
@@ -177,8 +183,7 @@ func (s *Store) Submit(ctx context.Context, n NewSubmission, read func(emit func
 		n.Mode = ModeAll
 	}
 	if n.IdempotencyKey != "" {
-		if prev, err := s.byIdempotencyKey(ctx, a.UserID, n.IdempotencyKey); err == nil {
-			prev.Replayed = true
+		if prev, err := s.replay(ctx, a.UserID, n.IdempotencyKey, n.Fingerprint); err == nil {
 			return prev, nil
 		} else if !errors.Is(err, phusong.ErrNotFound) {
 			return Submission{}, err
@@ -206,9 +211,9 @@ func (s *Store) Submit(ctx context.Context, n NewSubmission, read func(emit func
 			n.ProvinceCode).Scan(&stored); err != nil {
 			return fmt.Errorf("stored points: %w", err)
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO submissions (province_code, submitted_by, submitter_name, status, mode, filename, idempotency_key)
-			VALUES ($1, $2, $3, 'submitted', $4, $5, $6) RETURNING id, created_at`,
-			n.ProvinceCode, nullID(a.UserID), a.Username, n.Mode, n.Filename, nullText(n.IdempotencyKey)).Scan(&sub.ID, &sub.CreatedAt); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO submissions (province_code, submitted_by, submitter_name, status, mode, filename, idempotency_key, idempotency_fingerprint)
+			VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7) RETURNING id, created_at`,
+			n.ProvinceCode, nullID(a.UserID), a.Username, n.Mode, n.Filename, nullText(n.IdempotencyKey), nullText(n.Fingerprint)).Scan(&sub.ID, &sub.CreatedAt); err != nil {
 			return fmt.Errorf("insert submission: %w", err)
 		}
 		var err error
@@ -229,16 +234,16 @@ func (s *Store) Submit(ctx context.Context, n NewSubmission, read func(emit func
 			ProvinceCode: sub.ProvinceCode, After: summary(sub)})
 	})
 	if errors.Is(err, errRejected) {
-		return s.reject(ctx, sub, res.Result)
+		return s.reject(ctx, sub, n.Fingerprint, res.Result)
 	}
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.ConstraintName == "submissions_idempotency" {
-			// A concurrent request with the same key won the race: return its result.
-			prev, perr := s.byIdempotencyKey(ctx, a.UserID, n.IdempotencyKey)
-			if perr == nil {
-				prev.Replayed = true
-				return prev, nil
+			// A concurrent request with the same key won the race: return its
+			// result, or refuse if it carried another file.
+			prev, perr := s.replay(ctx, a.UserID, n.IdempotencyKey, n.Fingerprint)
+			if perr == nil || !errors.Is(perr, phusong.ErrNotFound) {
+				return prev, perr
 			}
 		}
 		var ke *phusong.KindError
@@ -596,15 +601,15 @@ func (s *Store) saveOutcome(ctx context.Context, tx pgx.Tx, sub *Submission) err
 
 // reject records a submission whose points were all rolled back: its row,
 // counts and problems only. Audited.
-func (s *Store) reject(ctx context.Context, sub Submission, res Result) (Submission, error) {
+func (s *Store) reject(ctx context.Context, sub Submission, fingerprint string, res Result) (Submission, error) {
 	a, _ := phusong.RequireActor(ctx)
 	sub.Status = StatusRejected
 	sub.Inserted, sub.Updated = 0, 0
 	fill(&sub, res)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO submissions (province_code, submitted_by, submitter_name, status, mode, filename, idempotency_key)
-			VALUES ($1, $2, $3, 'rejected', $4, $5, $6) RETURNING id, created_at`,
-			sub.ProvinceCode, nullID(a.UserID), a.Username, sub.Mode, sub.Filename, nullText(sub.IdempotencyKey)).Scan(&sub.ID, &sub.CreatedAt); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO submissions (province_code, submitted_by, submitter_name, status, mode, filename, idempotency_key, idempotency_fingerprint)
+			VALUES ($1, $2, $3, 'rejected', $4, $5, $6, $7) RETURNING id, created_at`,
+			sub.ProvinceCode, nullID(a.UserID), a.Username, sub.Mode, sub.Filename, nullText(sub.IdempotencyKey), nullText(fingerprint)).Scan(&sub.ID, &sub.CreatedAt); err != nil {
 			return fmt.Errorf("insert submission: %w", err)
 		}
 		if err := s.saveOutcome(ctx, tx, &sub); err != nil {
@@ -616,10 +621,10 @@ func (s *Store) reject(ctx context.Context, sub Submission, res Result) (Submiss
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.ConstraintName == "submissions_idempotency" {
-			// The same upload, retried at the same moment, was recorded first.
-			if prev, perr := s.byIdempotencyKey(ctx, a.UserID, sub.IdempotencyKey); perr == nil {
-				prev.Replayed = true
-				return prev, nil
+			// The same upload, retried at the same moment, was recorded first
+			// (or another file under the same key: refused).
+			if prev, perr := s.replay(ctx, a.UserID, sub.IdempotencyKey, fingerprint); perr == nil || !errors.Is(perr, phusong.ErrNotFound) {
+				return prev, perr
 			}
 		}
 		return Submission{}, fmt.Errorf("survey: record rejected submission: %w", err)

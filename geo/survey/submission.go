@@ -29,7 +29,23 @@ func notFound(id int64) error {
 		fmt.Sprintf("There is no submission %d (or you may not see it).", id))
 }
 
-func (s *Store) byIdempotencyKey(ctx context.Context, userID int64, key string) (Submission, error) {
+func alreadyDecided(id int64, status string) error {
+	vi, en := "đã được chấp nhận", "already accepted"
+	if status == StatusReturned {
+		vi, en = "đã bị trả lại", "already returned"
+	}
+	return phusong.Errorf(phusong.ErrConflict, "submission_already_decided",
+		fmt.Sprintf("Lượt nộp số %d %s; quyết định lại sẽ ghi đè quyết định riêng của từng thôn. "+
+			"Để chấp nhận hoặc trả lại từng thôn, hãy dùng quyết định theo điểm (POST /api/v1/points/decision).", id, vi),
+		fmt.Sprintf("Submission %d is %s; deciding it again would override the decisions on its single villages. "+
+			"To accept or return single villages, use the point decision (POST /api/v1/points/decision).", id, en))
+}
+
+// replay returns the submission a user stored under an idempotency key,
+// marked Replayed, when fingerprint matches what the key was first sent
+// with (or the key predates fingerprints); an *InputError
+// (idempotency_key_reused) when it does not; ErrNotFound for an unused key.
+func (s *Store) replay(ctx context.Context, userID int64, key, fingerprint string) (Submission, error) {
 	sub, err := scanSubmission(s.pool.QueryRow(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2`, userID, key))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Submission{}, phusong.ErrNotFound
@@ -39,13 +55,31 @@ func (s *Store) byIdempotencyKey(ctx context.Context, userID int64, key string) 
 	}
 	// A replay answers like the first response: with the problems.
 	var probs []byte
-	if err := s.pool.QueryRow(ctx, `SELECT problems FROM submissions WHERE id = $1`, sub.ID).Scan(&probs); err != nil {
+	var stored string
+	if err := s.pool.QueryRow(ctx, `SELECT problems, coalesce(idempotency_fingerprint, '') FROM submissions WHERE id = $1`, sub.ID).Scan(&probs, &stored); err != nil {
 		return Submission{}, fmt.Errorf("survey: idempotency key: %w", err)
+	}
+	if stored != "" && stored != fingerprint {
+		return Submission{}, phusong.Invalid("idempotency_key_reused",
+			"Khóa Idempotency-Key này đã được dùng cho một tệp (hoặc tham số) khác, nên không lưu gì. Hãy gửi lại với một Idempotency-Key mới.",
+			"This Idempotency-Key was used for a different file (or parameters), so nothing was stored. Send it again with a new Idempotency-Key.",
+			phusong.Problem{Column: "Idempotency-Key", Code: "idempotency_key_reused", Value: clipKey(key),
+				VI: fmt.Sprintf("Khóa này đã dùng cho lượt nộp số %d với tệp khác; mỗi tệp mới cần một khóa mới.", sub.ID),
+				EN: fmt.Sprintf("The key was used for submission %d with another file; each new file needs a new key.", sub.ID)})
 	}
 	if err := json.Unmarshal(probs, &sub.Problems); err != nil {
 		return Submission{}, fmt.Errorf("survey: submission %d problems: %w", sub.ID, err)
 	}
+	sub.Replayed = true
 	return sub, nil
+}
+
+// clipKey shortens a client's key quoted back in a problem.
+func clipKey(k string) string {
+	if len(k) > 64 {
+		return strings.ToValidUTF8(k[:64], "") + "…"
+	}
+	return k
 }
 
 // scope returns the condition limiting rows to what the actor may read
@@ -165,7 +199,11 @@ func (d *Decision) validate() error {
 
 // Decide accepts or returns a stored submission and every point it
 // carries. Only reviewers and admins decide; a returned submission needs a
-// comment telling the province what to fix. Audited.
+// comment telling the province what to fix. A decision equal to the
+// submission's status is refused (ErrConflict, submission_already_decided):
+// single points are decided with DecidePoints. A change (accepted →
+// returned, returned → accepted) applies to every point of the submission,
+// overriding their own decisions. Audited.
 func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, error) {
 	a, err := phusong.RequireActor(ctx)
 	if err != nil {
@@ -191,6 +229,12 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, e
 			return phusong.Errorf(phusong.ErrConflict, "submission_rejected",
 				"Lượt nộp này bị từ chối khi kiểm tra dữ liệu, không có điểm nào để duyệt.",
 				"This submission failed validation; it has no points to review.")
+		}
+		if before.Status == d.Status {
+			// Deciding again would overwrite every point, undoing the
+			// reviewers' decisions on single points since (their comments
+			// and dates) and auditing a change that is none.
+			return alreadyDecided(id, d.Status)
 		}
 		out, err = scanSubmission(tx.QueryRow(ctx, `UPDATE submissions SET status = $2, review_comment = $3, decided_by = $4, decided_at = now()
 			WHERE id = $1 RETURNING `+submissionColumns, id, d.Status, d.Comment, nullID(a.UserID)))
