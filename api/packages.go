@@ -172,7 +172,13 @@ func (h *handler) createPackageRule(c *fiber.Ctx) error {
 }
 
 func (h *handler) listPackages(c *fiber.Ctx) error {
-	ps, err := h.d.Bids.List(c.UserContext(), bids.ListFilter{Province: c.Query("province"), Status: c.Query("status")})
+	q := newListQuery(c)
+	f := bids.ListFilter{Province: q.Province("province", h.d.Admin),
+		Status: q.OneOf("status", "", bids.StatusDraft, bids.StatusPublished, bids.StatusWithdrawn)}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	ps, err := h.d.Bids.List(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

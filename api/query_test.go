@@ -58,6 +58,10 @@ func TestListQueryIsStrict(t *testing.T) {
 		{"points after_id", "/api/v1/points?after_id=-5", prov, "after_id", "of 0 or more"},
 		{"points fine", "/api/v1/points?province=12&status=accepted&category=trang_song&bbox=102,21,104,23&after_id=0&limit=10000", rev, "", ""},
 
+		{"packages status", "/api/v1/packages?status=bogus", rev, "status", "draft, published, withdrawn"},
+		{"packages province unknown", "/api/v1/packages?province=99", prov, "province", "34 provinces"},
+		{"packages fine", "/api/v1/packages?province=12&status=published", rev, "", ""},
+
 		{"audit limit over max", "/api/v1/audit?limit=1001", rev, "limit", "from 1 to 1000"},
 		{"audit from", "/api/v1/audit?from=yesterday", rev, "from", "RFC 3339"},
 		{"audit fine", "/api/v1/audit?from=2026-01-01T00:00:00Z&before_id=5&limit=1000", rev, "", ""},
