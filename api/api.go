@@ -273,6 +273,15 @@ func New(d Deps) *fiber.App {
 		prom := fiberprometheus.NewWithRegistry(d.Registry, "phusong", "phusong", "http", nil)
 		prom.SetSkipPaths([]string{"/metrics", "/healthz"})
 		app.Use(prom.Middleware)
+		// Errors become answers below the metrics: fiberprometheus counts
+		// an error that is not a *fiber.Error as a 500, so our 404s, 409s
+		// and 422s were counted as server faults.
+		app.Use(func(c *fiber.Ctx) error {
+			if err := c.Next(); err != nil {
+				return app.Config().ErrorHandler(c, err)
+			}
+			return nil
+		})
 	}
 	loginLimit := limiter.New(limiter.Config{
 		Max:        d.LoginPerMinute,

@@ -396,3 +396,53 @@ func TestFieldMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestMetricsCountInputErrorsAsSuch: the request metrics count a 404 or a
+// 400 of ours under its own status, not as a 500 (fiberprometheus reads
+// any error that is not Fiber's own as a 500).
+func TestMetricsCountInputErrorsAsSuch(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, func(d *apiDeps) { d.Registry = reg })
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	for _, r := range []struct {
+		path   string
+		status int
+	}{{"/api/v1/areas/987654", 404}, {"/api/v1/areas?offset=-1", 400}} {
+		if resp, out := e.do("GET", r.path, nil, rev); resp.StatusCode != r.status {
+			t.Fatalf("GET %s: %d, want %d: %s", r.path, resp.StatusCode, r.status, out)
+		}
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "phusong_http_requests_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var path, code string
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "path":
+					path = l.GetValue()
+				case "status_code":
+					code = l.GetValue()
+				}
+			}
+			counts[path+" "+code] += m.GetCounter().GetValue()
+		}
+	}
+	for _, want := range []string{"/api/v1/areas/:id 404", "/api/v1/areas 400"} {
+		if counts[want] != 1 {
+			t.Errorf("requests_total{%s} = %v, want 1; all: %v", want, counts[want], counts)
+		}
+	}
+	for k, v := range counts {
+		if strings.HasSuffix(k, " 500") {
+			t.Errorf("counted as a server fault: %s = %v", k, v)
+		}
+	}
+}
