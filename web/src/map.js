@@ -121,7 +121,7 @@ addStrings({
     subMeta: (s) => (s.inserted + s.updated) + ' points · ' + (s.submitted_by || '') + ' · ' + when(s.created_at),
     showSub: (s) => 'Show and decide submission ' + s.id,
     selTitle: 'Decision', selHint: 'Select villages: Shift+click a point, or Shift+drag a box (from zoom 10); or pick a whole submission in the list of submissions awaiting review.',
-    selCount: (n) => n + (n === 1 ? ' village' : ' villages') + ' selected', selSub: (s) => 'Submission ' + s.id + ' — ' + provinceName(s.province_code) + ' (' + (s.inserted + s.updated) + ' points)',
+    selCount: (n) => n + (n === 1 ? ' village' : ' villages') + ' selected', selSub: (s) => 'Submission ' + s.id + ' — ' + provinceName(s.province_code) + ' (' + (s.inserted + s.updated) + (s.inserted + s.updated === 1 ? ' point)' : ' points)'),
     selClear: 'Clear selection', selRemove: (v) => 'Unselect ' + v,
     comment: 'Comment (required to return)', accept: 'Accept', return: 'Return',
     commentRequired: 'When returning, say what the province must fix.',
