@@ -31,10 +31,10 @@ psql "$URL" -AtX -c "SELECT count(*) FROM bench_tiles_loaded" 2>/dev/null | grep
 say "points loaded: $(psql "$URL" -AtX -c 'SELECT count(*) FROM survey_points')"
 go build -o "$OUT/phusong" ./cmd/phusong
 if [ -n "${BASELINE:-}" ]; then
-	rm -rf "$OUT/base-src"
-	mkdir -p "$OUT/base-src"
-	git archive "$BASELINE" | tar -x -C "$OUT/base-src"
-	(cd "$OUT/base-src" && go build -o "$OUT/phusong-base" ./cmd/phusong)
+	src=$(mktemp -d)
+	git archive "$BASELINE" | tar -x -C "$src"
+	(cd "$src" && go build -o "$OUT/phusong-base" ./cmd/phusong)
+	rm -rf "$src"
 fi
 PORT=18093
 PID=

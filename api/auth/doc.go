@@ -12,8 +12,9 @@
 // (MaxFailures failures lock the username for LockFor, whether or not the
 // account exists, so a lockout does not reveal which usernames exist; an
 // unknown username is checked against a dummy hash for the same reason).
-// The lockout is kept in memory per process (loginLimiter); the columns
-// users.failed_logins and users.locked_until are no longer read or written.
+// The lockout is kept in memory per process (loginLimiter); the former
+// per-account columns users.failed_logins and users.locked_until are
+// dropped (migration 00016).
 // Session ids and API tokens are
 // 256-bit random values stored as SHA-256 hashes: a database leak does not
 // leak usable credentials, and a fast hash is enough for values that
