@@ -17,19 +17,14 @@ func TestAreasFlow(t *testing.T) {
 	e := newEnv(t)
 	prov := withToken(e.tokens[phusong.RoleProvince])
 	rev := withToken(e.tokens[phusong.RoleReviewer])
-	resp, out := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), prov)
-	if resp.StatusCode != 201 {
-		t.Fatalf("upload: %d %s", resp.StatusCode, out)
-	}
-	var sub subResp
-	json.Unmarshal(out, &sub)
+	sub := e.submitValid(t, prov)
 	if resp, out := e.do("POST", "/api/v1/submissions/"+itoa(sub.ID)+"/decision", map[string]string{"status": "accepted"}, rev); resp.StatusCode != 200 {
 		t.Fatalf("accept: %d %s", resp.StatusCode, out)
 	}
 	if resp, _ := e.do("POST", "/api/v1/areas/recompute", map[string]any{"province": "12", "wait": true}, prov); resp.StatusCode != 403 {
 		t.Fatalf("officer recomputing: %d, want 403", resp.StatusCode)
 	}
-	resp, out = e.do("POST", "/api/v1/areas/recompute", map[string]any{"province": "12", "wait": true}, rev)
+	resp, out := e.do("POST", "/api/v1/areas/recompute", map[string]any{"province": "12", "wait": true}, rev)
 	var job struct {
 		ID      int64  `json:"id"`
 		Status  string `json:"status"`

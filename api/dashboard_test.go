@@ -20,18 +20,13 @@ func TestPointDetail(t *testing.T) {
 	e := newEnv(t)
 	prov := withToken(e.tokens[phusong.RoleProvince])
 	rev := withToken(e.tokens[phusong.RoleReviewer])
-	resp, out := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), prov)
-	if resp.StatusCode != 201 {
-		t.Fatalf("upload: %d %s", resp.StatusCode, out)
-	}
-	var sub subResp
-	json.Unmarshal(out, &sub)
+	sub := e.submitValid(t, prov)
 	var fc struct {
 		Features []struct {
 			ID int64 `json:"id"`
 		} `json:"features"`
 	}
-	_, out = e.do("GET", "/api/v1/points?submission="+itoa(sub.ID), nil, rev)
+	_, out := e.do("GET", "/api/v1/points?submission="+itoa(sub.ID), nil, rev)
 	if json.Unmarshal(out, &fc); len(fc.Features) < 2 {
 		t.Fatalf("points of the submission: %s", out)
 	}
@@ -59,7 +54,7 @@ func TestPointDetail(t *testing.T) {
 			Action, Actor, Comment string
 		} `json:"history"`
 	}
-	resp, out = e.do("GET", "/api/v1/points/"+first, nil, prov)
+	resp, out := e.do("GET", "/api/v1/points/"+first, nil, prov)
 	if resp.StatusCode != 200 {
 		t.Fatalf("point detail: %d %s", resp.StatusCode, out)
 	}

@@ -48,6 +48,21 @@ func (e *env) upload(path, filename string, content []byte, opts ...reqOpt) (*ht
 	return resp, out.Bytes()
 }
 
+// submitValid uploads testdata's valid_utf8.csv (3 villages of Lai Châu)
+// as opt and returns the stored submission.
+func (e *env) submitValid(t *testing.T, opt reqOpt) subResp {
+	t.Helper()
+	resp, out := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), opt)
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	var sub subResp
+	if err := json.Unmarshal(out, &sub); err != nil {
+		t.Fatalf("upload: %v: %s", err, out)
+	}
+	return sub
+}
+
 func (e *env) count(sql string, args ...any) int {
 	e.t.Helper()
 	var n int
@@ -324,12 +339,7 @@ func TestRedecideSubmission(t *testing.T) {
 	e := newEnv(t)
 	prov := withToken(e.tokens[phusong.RoleProvince])
 	rev := withToken(e.tokens[phusong.RoleReviewer])
-	resp, out := e.upload("/api/v1/submissions", "lc.csv", testFile(t, "valid_utf8.csv"), prov)
-	if resp.StatusCode != 201 {
-		t.Fatalf("upload: %d %s", resp.StatusCode, out)
-	}
-	var sub subResp
-	json.Unmarshal(out, &sub)
+	sub := e.submitValid(t, prov)
 	id := itoa(sub.ID)
 	var point int64
 	if err := e.pool.QueryRow(context.Background(), `SELECT min(id) FROM survey_points WHERE submission_id = $1`, sub.ID).Scan(&point); err != nil {

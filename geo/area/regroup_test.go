@@ -454,14 +454,7 @@ func TestRegroupFallsBackToFull(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.do()
-		j, err := as.StartJob(ctx, "12", cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" {
-			t.Fatalf("%s: %v %+v", s.name, err, j)
-		}
-		if got := j.Results[0].Mode; got != s.mode {
+		if got := recompute12(t, ctx, as, cfg, false).Mode; got != s.mode {
 			t.Errorf("%s: mode %s, want %s", s.name, got, s.mode)
 		}
 		checkFromScratch(t, ctx, pool, cfg)
@@ -486,18 +479,7 @@ func TestRecomputeSameContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recompute := func(full bool) area.ProvinceResult {
-		t.Helper()
-		j, err := as.StartJob(ctx, "12", cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		j.Full = full
-		if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" {
-			t.Fatalf("%v %+v", err, j)
-		}
-		return j.Results[0]
-	}
+	recompute := func(full bool) area.ProvinceResult { t.Helper(); return recompute12(t, ctx, as, cfg, full) }
 	versions := func() int {
 		var n int
 		if err := pool.QueryRow(ctx, `SELECT count(*) FROM area_versions`).Scan(&n); err != nil {

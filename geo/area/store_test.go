@@ -32,6 +32,21 @@ func submitAccepted(t *testing.T, ctx context.Context, st *survey.Store, pts []s
 	}
 }
 
+// recompute12 runs one recompute job of province 12 to its end (full or
+// incremental) and returns the province's result.
+func recompute12(t *testing.T, ctx context.Context, as *area.Store, cfg area.Config, full bool) area.ProvinceResult {
+	t.Helper()
+	j, err := as.StartJob(ctx, "12", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Full = full
+	if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" || len(j.Results) != 1 {
+		t.Fatalf("recompute 12 (full %v): %v %+v", full, err, j)
+	}
+	return j.Results[0]
+}
+
 func village(ref string, lon, lat float64) survey.Point {
 	return survey.Point{ProvinceCode: "12", CommuneCode: "03430", VillageName: "Bản " + ref, RefID: ref,
 		Location: orb.Point{lon, lat}, Households: 20, GridPower: "no", Terrain: "mountainous",
@@ -53,16 +68,7 @@ func TestRecomputeKeepsIdentities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recompute := func() {
-		t.Helper()
-		j, err := as.StartJob(ctx, "12", cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" {
-			t.Fatalf("job: %v %+v", err, j)
-		}
-	}
+	recompute := func() { t.Helper(); recompute12(t, ctx, as, cfg, false) }
 	recompute()
 	first, err := as.Areas(ctx, area.Filter{Province: "12", Sort: "id"})
 	if err != nil || len(first) != 2 {
@@ -138,17 +144,7 @@ func TestRetiredAreasShowNoFigures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				recompute := func(full bool) {
-					t.Helper()
-					j, err := as.StartJob(ctx, "12", cfg)
-					if err != nil {
-						t.Fatal(err)
-					}
-					j.Full = full
-					if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" {
-						t.Fatalf("job: %v %+v", err, j)
-					}
-				}
+				recompute := func(full bool) { t.Helper(); recompute12(t, ctx, as, cfg, full) }
 				recompute(false)
 				first, err := as.Areas(ctx, area.Filter{Province: "12", Sort: "id"})
 				if err != nil || len(first) != 2 {
