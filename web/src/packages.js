@@ -47,6 +47,7 @@ addStrings({
     cRow: (i, k) => k + ', tiêu chí ' + i,
     save: 'Lưu thay đổi', saved: 'Đã lưu thay đổi.', saving: 'Đang lưu…',
     areasTitle: 'Các vùng trong gói', areasNone: 'Gói chưa có vùng nào.', filesGone: 'Gói đã rút: các tệp không còn tải được.', pkColId: 'Mã vùng', colPinned: 'Phiên bản', colStale: 'Đã thay đổi', pkColScore: 'Điểm ưu tiên',
+    colElsewhere: 'Còn trong gói đã công bố', elsewhere: (e) => 'Gói số ' + e.package_id + ', phiên bản ' + e.version + ': công bố lại gói đó không có vùng này, hoặc rút gói đó, trước khi công bố gói này',
     staleYes: (a) => 'Có (hiện là phiên bản ' + a.current_version + ')', drop: 'Bỏ', dropLabel: (a) => 'Bỏ vùng ' + a.id + ' khỏi gói',
     addArea: 'Thêm hoặc chuyển vùng vào gói (mã vùng)', addAreaButton: 'Thêm vùng', refresh: 'Cập nhật các vùng theo phiên bản mới nhất',
     areaAdded: (id) => 'Đã đưa vùng ' + id + ' vào gói.', areaDropped: (id) => 'Đã bỏ vùng ' + id + ' khỏi gói.', refreshed: 'Đã cập nhật phiên bản các vùng.',
@@ -102,6 +103,7 @@ addStrings({
     cRow: (i, k) => k + ', criterion ' + i,
     save: 'Save changes', saved: 'Changes saved.', saving: 'Saving…',
     areasTitle: 'Areas in the package', areasNone: 'The package has no area.', filesGone: 'The package is withdrawn: its files can no longer be downloaded.', pkColId: 'Area', colPinned: 'Version', colStale: 'Changed since', pkColScore: 'Priority score',
+    colElsewhere: 'Still in a published package', elsewhere: (e) => 'Package ' + e.package_id + ', version ' + e.version + ': republish that package without this area, or withdraw it, before publishing this one',
     staleYes: (a) => 'Yes (now version ' + a.current_version + ')', drop: 'Drop', dropLabel: (a) => 'Drop area ' + a.id + ' from the package',
     addArea: 'Add or move an area into the package (area id)', addAreaButton: 'Add area', refresh: 'Re-pin the areas to their latest versions',
     areaAdded: (id) => 'Area ' + id + ' is now in the package.', areaDropped: (id) => 'Dropped area ' + id + ' from the package.', refreshed: 'The areas are pinned to their latest versions.',
@@ -646,7 +648,7 @@ function buildDetail() {
       el('p', { id: 'pk-areas-none', class: 'hint', 'data-i18n': 'areasNone' }, t('areasNone')),
       el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'pk-areas-title', tabindex: '0' },
         el('table', { id: 'pk-areas-table', class: 'stack', role: 'table' },
-          head([['pkColId'], ['colPinned', 'num'], ['colStale'], ['pkColHouseholds', 'num'], ['pkColSites', 'num'], ['pkColCost', 'num'], ['pkColScore', 'num'], ['drop']]),
+          head([['pkColId'], ['colPinned', 'num'], ['colStale'], ['pkColHouseholds', 'num'], ['pkColSites', 'num'], ['pkColCost', 'num'], ['pkColScore', 'num'], ['colElsewhere'], ['drop']]),
           el('tbody', { role: 'rowgroup' }))),
       edit ? el('form', { id: 'pk-add-form', class: 'inline', novalidate: true },
         field(FIELD_IDS.area_id, 'addArea', el('input', { type: 'number', name: 'area_id', min: '1', step: '1', inputmode: 'numeric' })),
@@ -765,6 +767,9 @@ function renderDetail() {
       cell('colStale', null, a.stale ? t('staleYes')(a) : t('no')),
       cell('pkColHouseholds', { class: 'num' }, num(a.households)), cell('pkColSites', { class: 'num' }, num(a.sites)),
       cell('pkColCost', { class: 'num' }, billions(a.cost_vnd)), cell('pkColScore', { class: 'num' }, num(Math.round(a.score * 10) / 10)),
+      // Moved out of a package whose published version still holds it:
+      // publishing this one is refused until that is settled.
+      cell('colElsewhere', a.published_elsewhere ? { class: 'warn' } : null, a.published_elsewhere ? t('elsewhere')(a.published_elsewhere) : ''),
       cell('drop', null, edit ? el('button', { type: 'button', class: 'small', 'data-drop': a.id, 'data-busy': '', 'aria-label': t('dropLabel')(a) }, t('drop')) : null)));
   }
   $('#pk-areas-none').hidden = (d.areas || []).length > 0;
