@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"html"
 	"image"
 	"image/png"
 	"os"
@@ -139,6 +140,89 @@ func TestPDFToText(t *testing.T) {
 	}
 	if strings.Contains(got, "\uFFFD") || strings.Contains(got, "could not") {
 		t.Errorf("pdftotext output has a replacement character or a maroto error\n%s", got)
+	}
+}
+
+// pdfWord is a word pdftotext -bbox found, in points from the page's top left.
+type pdfWord struct {
+	page       int
+	text       string
+	xMin, yMin float64
+}
+
+var (
+	bboxPage = regexp.MustCompile(`<page `)
+	bboxWord = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>`)
+)
+
+// pdfWords reads the words of the PDF at path with their positions.
+func pdfWords(t *testing.T, path string) []pdfWord {
+	t.Helper()
+	out, err := exec.Command(tool(t, "pdftotext"), "-bbox", "-enc", "UTF-8", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v\n%s", err, out)
+	}
+	var words []pdfWord
+	page := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if bboxPage.MatchString(line) {
+			page++
+		}
+		if m := bboxWord.FindStringSubmatch(line); m != nil {
+			x, _ := strconv.ParseFloat(m[1], 64)
+			y, _ := strconv.ParseFloat(m[2], 64)
+			words = append(words, pdfWord{page, html.UnescapeString(m[3]), x, y})
+		}
+	}
+	return words
+}
+
+// TestPDFLongCriterion: a criterion longer than its column wraps inside
+// its row, and the row grows to hold it. The rows had a fixed height, so
+// the second line of "Technical solution and coverage schedule" (a default
+// criterion, in every package) ran over the next row.
+func TestPDFLongCriterion(t *testing.T) {
+	p := sample()
+	p.Criteria = []export.Criterion{
+		{NameVI: "Giá dự thầu", NameEN: "Bid price", Weight: 60},
+		{NameVI: "Giải pháp kỹ thuật và tiến độ phủ sóng", NameEN: "Technical solution and coverage schedule", Weight: 30},
+		{NameVI: "Năng lực và kinh nghiệm", NameEN: "Capacity and experience", Weight: 10},
+	}
+	b, err := export.SummaryPDF(p, published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "summary.pdf")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	find := func(text string) pdfWord {
+		t.Helper()
+		for _, w := range pdfWords(t, path) {
+			if w.text == text {
+				return w
+			}
+		}
+		t.Fatalf("summary.pdf has no word %q", text)
+		return pdfWord{}
+	}
+	bid, technical, schedule, capacity := find("Bid"), find("Technical"), find("schedule"), find("Capacity")
+	if bid.page != capacity.page {
+		t.Fatalf("the criteria table is cut by a page break: %+v %+v", bid, capacity)
+	}
+	// The body text is 9 pt: a line below another starts at least 9 pt
+	// lower, and the next row at least one line below the wrapped one.
+	const line = 9.0
+	if schedule.yMin-technical.yMin < line || schedule.xMin != technical.xMin {
+		t.Errorf("the criterion does not wrap onto a line of its own: %+v then %+v", technical, schedule)
+	}
+	if capacity.yMin-schedule.yMin < line {
+		t.Errorf("the next row overlaps the wrapped criterion: %q at y %.1f pt, %q at %.1f pt",
+			schedule.text, schedule.yMin, capacity.text, capacity.yMin)
+	}
+	// One-line rows keep their height, 5.5 mm.
+	if d := technical.yMin - bid.yMin; d < 15.5 || d > 15.7 {
+		t.Errorf("got %.2f pt between one-line rows, want 5.5 mm = 15.59 pt", d)
 	}
 }
 
