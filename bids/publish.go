@@ -280,7 +280,7 @@ type loadedPoint struct {
 
 func loadPoints(ctx context.Context, q querier, ids []int64) (map[int64]loadedPoint, error) {
 	rows, err := q.Query(ctx, `
-		SELECT id, ST_X(geom), ST_Y(geom), village_name, commune_code, households, coalesce(population, 0), category,
+		SELECT id, coalesce(ref_id, ''), ST_X(geom), ST_Y(geom), village_name, commune_code, households, coalesce(population, 0), category,
 		       coalesce(signal_viettel, ''), coalesce(signal_vinaphone, ''), coalesce(signal_mobifone, ''), coalesce(signal_vietnamobile, '')
 		FROM survey_points WHERE id = ANY($1) ORDER BY id`, ids)
 	if err != nil {
@@ -288,7 +288,7 @@ func loadPoints(ctx context.Context, q querier, ids []int64) (map[int64]loadedPo
 	}
 	out := make(map[int64]loadedPoint, len(ids))
 	var lp loadedPoint
-	_, err = pgx.ForEachRow(rows, []any{&lp.ID, &lp.Location[0], &lp.Location[1], &lp.Village, &lp.Commune,
+	_, err = pgx.ForEachRow(rows, []any{&lp.ID, &lp.RefID, &lp.Location[0], &lp.Location[1], &lp.Village, &lp.Commune,
 		&lp.Households, &lp.population, &lp.Category, &lp.Signal[0], &lp.Signal[1], &lp.Signal[2], &lp.Signal[3]}, func() error {
 		out[lp.ID] = lp
 		return nil

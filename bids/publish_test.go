@@ -27,7 +27,7 @@ import (
 // of an area as the area does (area.VillageKey), so "Bản Nà cụm 1" and
 // "Bản Nà - cụm 2" are one village. They used to be counted by
 // survey_points.village_key, which keeps the suffix: 3 villages here, where
-// /api/v1/areas says 2.
+// /api/v1/areas says 2. points.csv's "Mã điểm" is the survey's ref_id.
 func TestPublishCountsVillagesAsTheArea(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
@@ -100,6 +100,25 @@ func TestPublishCountsVillagesAsTheArea(t *testing.T) {
 		i := indexOf(header, "Số thôn")
 		if i < 0 || row[i] != strconv.Itoa(want) {
 			t.Errorf("got %s = %q, want %d", header, row, want)
+		}
+	})
+	t.Run("points.csv", func(t *testing.T) {
+		// "Mã điểm" is the province's ref_id, as in the survey file;
+		// "Mã hệ thống" phusong's id, which used to be under "Mã điểm".
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(file("points.csv")), "\uFEFF")), "\r\n")
+		header := strings.Split(lines[0], ",")
+		ref, sys := indexOf(header, "Mã điểm"), indexOf(header, "Mã hệ thống")
+		if ref < 0 || sys < 0 || len(lines) != 4 {
+			t.Fatalf("got\n%s", strings.Join(lines, "\n"))
+		}
+		for i, l := range lines[1:] {
+			row := strings.Split(l, ",")
+			if want := "LC-" + strconv.Itoa(i+1); row[ref] != want {
+				t.Errorf("row %d: got Mã điểm %q, want %q", i+1, row[ref], want)
+			}
+			if _, err := strconv.ParseInt(row[sys], 10, 64); err != nil {
+				t.Errorf("row %d: got Mã hệ thống %q, want a number", i+1, row[sys])
+			}
 		}
 	})
 	t.Run("areas.geojson", func(t *testing.T) {

@@ -48,6 +48,11 @@
 //     and the extensions (testdata/ocds).
 //   - manifest.json lists every other file with its size and SHA-256.
 //
+// A point's "Mã điểm" (mã_điểm in GeoJSON and KML) is the province's own id,
+// the survey file's ref_id under the header the survey file gives it, so
+// that provinces and operators can match rows to their survey; phusong's id
+// is "Mã hệ thống" (mã_hệ_thống, and the GeoJSON feature id).
+//
 // Not here (issue 6): storage of published files and downloads (bids, api).
 //
 // Glossary:

@@ -52,7 +52,8 @@ func KML(p Package) ([]byte, error) {
 			folder = append(folder, kml.Placemark(
 				kml.Name(nfc(pt.Village)),
 				kml.ExtendedData(
-					data("mã_điểm", pt.ID),
+					data("mã_điểm", nfc(pt.RefID)), // the survey file's ref_id
+					data("mã_hệ_thống", pt.ID),
 					data("mã_xã", pt.Commune),
 					data("số_hộ", pt.Households),
 					data("phân_loại", pt.Category),

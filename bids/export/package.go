@@ -78,7 +78,11 @@ type Site struct {
 
 // Point is a surveyed village (thôn) of an area, from survey.StoredPoint.
 type Point struct {
-	ID         int64
+	ID int64 // phusong's id of the point ("Mã hệ thống")
+	// RefID is the province's own id of the point ("Mã điểm", ref_id in
+	// the survey file), what the province and operators know it by; "" when
+	// the survey file gave none.
+	RefID      string
 	Location   orb.Point // lon/lat
 	Village    string
 	Commune    string // commune code

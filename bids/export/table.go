@@ -47,22 +47,27 @@ func areasTable(p Package) table {
 	return t
 }
 
+// pointsTable has the survey file's "Mã điểm" as the survey file means it,
+// the province's ref_id, so that provinces and operators can match a row to
+// their survey; phusong's own id, which the API and the GeoJSON feature ids
+// use, is "Mã hệ thống", last so that the other columns keep their places.
 func pointsTable(p Package) table {
 	t := table{sheet: "Điểm", columns: []column{
-		{"Mã vùng", kindInt, 10}, {"Mã điểm", kindInt, 10}, {"Kinh độ", kindCoord, 12}, {"Vĩ độ", kindCoord, 12},
+		{"Mã vùng", kindInt, 10}, {"Mã điểm", kindText, 14}, {"Kinh độ", kindCoord, 12}, {"Vĩ độ", kindCoord, 12},
 		{"Thôn", kindText, 24}, {"Mã xã", kindText, 10}, {"Số hộ", kindInt, 8}, {"Phân loại", kindText, 12},
 	}}
 	for _, op := range operatorNames {
 		t.columns = append(t.columns, column{"Sóng " + op, kindText, 16})
 	}
+	t.columns = append(t.columns, column{"Mã hệ thống", kindInt, 12})
 	for _, a := range p.Areas {
 		for _, pt := range a.Points {
 			loc := round6(pt.Location)
-			row := []any{a.ID, pt.ID, loc[0], loc[1], nfc(pt.Village), pt.Commune, pt.Households, pt.Category}
+			row := []any{a.ID, nfc(pt.RefID), loc[0], loc[1], nfc(pt.Village), pt.Commune, pt.Households, pt.Category}
 			for _, s := range pt.Signal {
 				row = append(row, s)
 			}
-			t.rows = append(t.rows, row)
+			t.rows = append(t.rows, append(row, pt.ID))
 		}
 	}
 	return t

@@ -45,12 +45,13 @@ func TestOGRInfo(t *testing.T) {
 		file     string
 		features int
 		layers   int
-		contains string
+		contains []string
 	}{
-		{"areas.geojson", 2, 1, "Geometry: Multi Polygon"},
-		{"points.geojson", 3, 1, "Geometry: Point"},
-		{"sites.geojson", 3, 1, "Geometry: Point"},
-		{"package.kml", 8, 2, "Vùng 101"},
+		{"areas.geojson", 2, 1, []string{"Geometry: Multi Polygon"}},
+		// mã_điểm is the province's ref_id, text; mã_hệ_thống phusong's id.
+		{"points.geojson", 3, 1, []string{"Geometry: Point", "mã_điểm: String", "mã_hệ_thống: Integer"}},
+		{"sites.geojson", 3, 1, []string{"Geometry: Point"}},
+		{"package.kml", 8, 2, []string{"Vùng 101"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -67,8 +68,10 @@ func TestOGRInfo(t *testing.T) {
 			if len(counts) != tc.layers || total != tc.features {
 				t.Errorf("got %d layers with %d features, want %d with %d\n%s", len(counts), total, tc.layers, tc.features, out)
 			}
-			if !strings.Contains(string(out), tc.contains) {
-				t.Errorf("ogrinfo output lacks %q\n%s", tc.contains, out)
+			for _, want := range tc.contains {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("ogrinfo output lacks %q\n%s", want, out)
+				}
 			}
 		})
 	}
