@@ -48,8 +48,8 @@ func sample() export.Package {
 				Polygon: orb.MultiPolygon{{outerCW, holeCCW}, {second}},
 				Figures: export.Figures{Points: 2, Villages: 2, Households: 150, Population: 600, TrangSong: 1, LomSong: 1, Sites: 2, CostVND: 3_200_000_000, Score: 8.25},
 				Sites: []export.Site{
-					{N: 1, Location: orb.Point{104.0512345678, 22.0498765432}, Households: 100, Points: 1, Terrain: "núi", CostVND: 1_600_000_000},
-					{N: 2, Location: orb.Point{104.35, 22.35}, Households: 50, Points: 1, Terrain: "đồi", CostVND: 1_600_000_000},
+					{N: 1, Location: orb.Point{104.0512345678, 22.0498765432}, Households: 100, Points: 1, Terrain: "mountainous", CostVND: 1_600_000_000},
+					{N: 2, Location: orb.Point{104.35, 22.35}, Households: 50, Points: 1, Terrain: "hilly", CostVND: 1_600_000_000},
 				},
 				Points: []export.Point{
 					{ID: 1001, RefID: "LC-0001", Location: orb.Point{104.05, 22.05}, Village: "Thôn Nà Hẩu", Commune: "04321", Households: 100, Category: "trang_song", Signal: [4]string{"none", "none", "none", "none"}},
@@ -180,8 +180,11 @@ func TestCSV(t *testing.T) {
 			"101,LC-0001,104.050000,22.050000,Thôn Nà Hẩu,04321,100,trang_song,none,none,none,none,1001\r\n",
 			`"'=HYPERLINK(""x"")"`, "102,,105.070000,21.030000,Bản Mơi,04400,40,trang_song,,,,,1003\r\n",
 		}},
+		// Terrain in Vietnamese, and its class code last; a value that is
+		// no class is kept, neutralised.
 		{"sites", export.SitesCSV, "Mã vùng,Trạm số,Kinh độ,Vĩ độ", []string{
-			"101,1,104.051235,22.049877,100,1,núi,1600000000\r\n", ",'-đồng bằng,",
+			"101,1,104.051235,22.049877,100,1,núi,1600000000,mountainous\r\n", "101,2,104.350000,22.350000,50,1,đồi,1600000000,hilly\r\n",
+			",'-đồng bằng,1500000000,'-đồng bằng\r\n",
 		}},
 	}
 	for _, tc := range tests {
@@ -253,6 +256,10 @@ func TestXLSX(t *testing.T) {
 		{"Điểm", "E3", "'=HYPERLINK(\"x\")"},
 		{"Điểm", "E4", "Bản Mơi"},
 		{"Trạm", "D2", "22.049877"},
+		{"Trạm", "G1", "Địa hình"},
+		{"Trạm", "G2", "núi"},
+		{"Trạm", "I1", "Mã địa hình"},
+		{"Trạm", "I2", "mountainous"},
 	}
 	for _, tc := range tests {
 		got, err := f.GetCellValue(tc.sheet, tc.cell)

@@ -457,7 +457,7 @@ func (d pdfDoc) areas(p Package) {
 		for _, s := range a.Sites {
 			loc := round6(s.Location)
 			d.tableRow(siteSizes, siteAlign, false, strconv.Itoa(s.N), decimalVI(loc[0], 6), decimalVI(loc[1], 6),
-				count(s.Households), s.Terrain, vnd(s.CostVND))
+				count(s.Households), terrainVI(s.Terrain), vnd(s.CostVND))
 		}
 	}
 }

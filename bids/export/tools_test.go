@@ -134,7 +134,7 @@ func TestPDFToText(t *testing.T) {
 		"31/12/2026 17:00 (giờ Việt Nam, UTC+7)", "20/11/2026 10:00", changeNote,
 		"Thôn Nà Hẩu", "Bản Mơi", "RSRP >= -110 dBm", "Giá dự thầu", "60 %", "Năng lực kỹ thuật & tiến độ",
 		"Cục Viễn thông, Bộ Khoa học và Công nghệ", "Quỹ Dịch vụ viễn thông công ích Việt Nam (VTF)",
-		"Vùng 101 (phiên bản 1)", "3.200.000.000 ₫", "104,051235", "22,049877", "đồng bằng", "8,25",
+		"Vùng 101 (phiên bản 1)", "3.200.000.000 ₫", "104,051235", "22,049877", "núi", "đồi", "đồng bằng", "8,25",
 		"Bản đồ tổng quan", "30/06/2027", "Trang 1/", "Trang 2/",
 	} {
 		if !strings.Contains(got, want) {
@@ -143,6 +143,12 @@ func TestPDFToText(t *testing.T) {
 	}
 	if strings.Contains(got, "\uFFFD") || strings.Contains(got, "could not") {
 		t.Errorf("pdftotext output has a replacement character or a maroto error\n%s", got)
+	}
+	// Terrain in Vietnamese, not the survey file's codes.
+	for _, code := range []string{"mountainous", "hilly"} {
+		if strings.Contains(got, code) {
+			t.Errorf("pdftotext output has the terrain code %q\n%s", code, got)
+		}
 	}
 }
 
