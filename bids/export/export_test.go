@@ -213,7 +213,7 @@ func TestKML(t *testing.T) {
 	}
 	s := string(b)
 	for _, want := range []string{`<kml xmlns="http://www.opengis.net/kml/2.2">`, "<name>Vùng 101</name>", "<name>Thôn Nà Hẩu</name>",
-		"<MultiGeometry>", "<innerBoundaryIs>", "104.051235,22.049877",
+		"<MultiGeometry>", "<innerBoundaryIs>", "104.051235,22.049877", "phiên bản 2, tỉnh Lai Châu (12).",
 		`<Data name="mã_điểm"> <value>LC-0001</value>`, `<Data name="mã_hệ_thống"> <value>1001</value>`} {
 		if !strings.Contains(strings.Join(strings.Fields(s), " "), want) {
 			t.Errorf("package.kml lacks %q", want)
@@ -243,6 +243,8 @@ func TestXLSX(t *testing.T) {
 	tests := []struct{ sheet, cell, want string }{
 		{"Tóm tắt", "A1", "Mục"},
 		{"Tóm tắt", "B4", "Gói thầu số 7 — Lai Châu"},
+		{"Tóm tắt", "A5", "Tỉnh"},
+		{"Tóm tắt", "B5", "Lai Châu (12)"},
 		{"Tóm tắt", "B6", "2026-12-31 17:00 (UTC+07:00)"},
 		{"Tóm tắt", "B7", "12,345,678,901"},
 		{"Vùng", "J1", "Chi phí ước tính (VND)"},

@@ -20,7 +20,7 @@ func KML(p Package) ([]byte, error) {
 	doc := []kml.Element{
 		kml.Name(nfc(p.Name)),
 		kml.Description(nfc(fmt.Sprintf("Gói thầu số %d, phiên bản %d, tỉnh %s. Giá trần %s VND. Hạn nộp %s.",
-			p.ID, p.Version, p.Province, groupThousands(p.CeilingVND), deadline(p.Deadline)))),
+			p.ID, p.Version, provinceLabel(p), groupThousands(p.CeilingVND), deadline(p.Deadline)))),
 	}
 	for _, a := range p.Areas {
 		folder := []kml.Element{

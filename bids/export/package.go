@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -148,6 +149,22 @@ func (p Package) check() error {
 func validLonLat(p orb.Point) bool {
 	lon, lat := p[0], p[1]
 	return !math.IsNaN(lon) && !math.IsNaN(lat) && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
+}
+
+// provinceLabel is "Lai Châu (12)", or the code alone when bids did not
+// give a name: how every file that names the province for people writes it
+// (summary.pdf, package.xlsx, package.kml).
+func provinceLabel(p Package) string {
+	name := strings.TrimSpace(nfc(p.ProvinceName))
+	switch {
+	case name == "" && p.Province == "":
+		return "—"
+	case name == "":
+		return p.Province
+	case p.Province == "":
+		return name
+	}
+	return name + " (" + p.Province + ")"
 }
 
 // nfc returns s in Unicode NFC: PDF and spreadsheet viewers do not compose

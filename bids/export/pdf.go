@@ -302,20 +302,6 @@ func (d pdfDoc) title(p Package, title string) {
 		props.Text{Size: 10, Bottom: 2})
 }
 
-// provinceLabel is "Lai Châu (12)", or the code alone when bids did not give a name.
-func provinceLabel(p Package) string {
-	name := strings.TrimSpace(p.ProvinceName)
-	switch {
-	case name == "" && p.Province == "":
-		return "—"
-	case name == "":
-		return p.Province
-	case p.Province == "":
-		return name
-	}
-	return name + " (" + p.Province + ")"
-}
-
 func (d pdfDoc) general(p Package, published time.Time) {
 	d.section("Thông tin chung", 30)
 	deadline := vnDateTime(p.Deadline)

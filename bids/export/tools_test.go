@@ -358,7 +358,7 @@ func TestLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{sample().Name, "Lai Châu"} {
+	for _, want := range []string{sample().Name, "Tỉnh,Lai Châu (12)"} {
 		if !strings.Contains(string(csv), want) {
 			t.Errorf("LibreOffice's CSV of the summary sheet lacks %q:\n%s", want, csv)
 		}
