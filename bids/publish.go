@@ -15,6 +15,7 @@ import (
 
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/bids/export"
+	"github.com/phusong/phusong/geo/area"
 	"github.com/phusong/phusong/geo/survey"
 )
 
@@ -243,14 +244,17 @@ func assemble(ctx context.Context, q querier, d Detail) (export.Package, error) 
 	}
 	for _, pn := range ps {
 		ar := pn.area
-		villages := map[[2]string]bool{}
+		// Villages as the area counts them (area.VillageKey): by commune and
+		// name without "cụm N". survey_points.village_key, the duplicate
+		// check's key, keeps the suffix and counted every cụm as a village.
+		villages := map[uint64]bool{}
 		for _, id := range pn.pointIDs {
 			pt, ok := points[id]
 			if !ok {
 				continue // deleted since: the version keeps its id, the files the points that exist
 			}
 			ar.Points = append(ar.Points, pt.Point)
-			villages[[2]string{pt.Commune, pt.villageKey}] = true
+			villages[area.VillageKey(pt.Commune, pt.Village)] = true
 			ar.Figures.Population += pt.population
 			if pt.Category == survey.TrangSong {
 				ar.Figures.TrangSong++
@@ -271,13 +275,12 @@ func assemble(ctx context.Context, q querier, d Detail) (export.Package, error) 
 
 type loadedPoint struct {
 	export.Point
-	villageKey string
 	population int
 }
 
 func loadPoints(ctx context.Context, q querier, ids []int64) (map[int64]loadedPoint, error) {
 	rows, err := q.Query(ctx, `
-		SELECT id, ST_X(geom), ST_Y(geom), village_name, village_key, commune_code, households, coalesce(population, 0), category,
+		SELECT id, coalesce(ref_id, ''), ST_X(geom), ST_Y(geom), village_name, commune_code, households, coalesce(population, 0), category,
 		       coalesce(signal_viettel, ''), coalesce(signal_vinaphone, ''), coalesce(signal_mobifone, ''), coalesce(signal_vietnamobile, '')
 		FROM survey_points WHERE id = ANY($1) ORDER BY id`, ids)
 	if err != nil {
@@ -285,7 +288,7 @@ func loadPoints(ctx context.Context, q querier, ids []int64) (map[int64]loadedPo
 	}
 	out := make(map[int64]loadedPoint, len(ids))
 	var lp loadedPoint
-	_, err = pgx.ForEachRow(rows, []any{&lp.ID, &lp.Location[0], &lp.Location[1], &lp.Village, &lp.villageKey, &lp.Commune,
+	_, err = pgx.ForEachRow(rows, []any{&lp.ID, &lp.RefID, &lp.Location[0], &lp.Location[1], &lp.Village, &lp.Commune,
 		&lp.Households, &lp.population, &lp.Category, &lp.Signal[0], &lp.Signal[1], &lp.Signal[2], &lp.Signal[3]}, func() error {
 		out[lp.ID] = lp
 		return nil

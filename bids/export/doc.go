@@ -48,6 +48,15 @@
 //     and the extensions (testdata/ocds).
 //   - manifest.json lists every other file with its size and SHA-256.
 //
+// A point's "Mã điểm" (mã_điểm in GeoJSON and KML) is the province's own id,
+// the survey file's ref_id under the header the survey file gives it, so
+// that provinces and operators can match rows to their survey; phusong's id
+// is "Mã hệ thống" (mã_hệ_thống, and the GeoJSON feature id). A site's
+// terrain is written in Vietnamese where people read it (summary.pdf, the
+// "Địa hình" column: bằng phẳng, đồi, núi, the survey template's words) and
+// as its class code (flat, hilly, mountainous) for programs: "Mã địa hình",
+// and địa_hình in GeoJSON and KML.
+//
 // Not here (issue 6): storage of published files and downloads (bids, api).
 //
 // Glossary:

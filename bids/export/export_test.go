@@ -48,12 +48,12 @@ func sample() export.Package {
 				Polygon: orb.MultiPolygon{{outerCW, holeCCW}, {second}},
 				Figures: export.Figures{Points: 2, Villages: 2, Households: 150, Population: 600, TrangSong: 1, LomSong: 1, Sites: 2, CostVND: 3_200_000_000, Score: 8.25},
 				Sites: []export.Site{
-					{N: 1, Location: orb.Point{104.0512345678, 22.0498765432}, Households: 100, Points: 1, Terrain: "núi", CostVND: 1_600_000_000},
-					{N: 2, Location: orb.Point{104.35, 22.35}, Households: 50, Points: 1, Terrain: "đồi", CostVND: 1_600_000_000},
+					{N: 1, Location: orb.Point{104.0512345678, 22.0498765432}, Households: 100, Points: 1, Terrain: "mountainous", CostVND: 1_600_000_000},
+					{N: 2, Location: orb.Point{104.35, 22.35}, Households: 50, Points: 1, Terrain: "hilly", CostVND: 1_600_000_000},
 				},
 				Points: []export.Point{
-					{ID: 1001, Location: orb.Point{104.05, 22.05}, Village: "Thôn Nà Hẩu", Commune: "04321", Households: 100, Category: "trang_song", Signal: [4]string{"none", "none", "none", "none"}},
-					{ID: 1002, Location: orb.Point{104.35, 22.35}, Village: "=HYPERLINK(\"x\")", Commune: "04321", Households: 50, Category: "lom_song", Signal: [4]string{"2g", "3g", "", "none"}},
+					{ID: 1001, RefID: "LC-0001", Location: orb.Point{104.05, 22.05}, Village: "Thôn Nà Hẩu", Commune: "04321", Households: 100, Category: "trang_song", Signal: [4]string{"none", "none", "none", "none"}},
+					{ID: 1002, RefID: "LC-0002", Location: orb.Point{104.35, 22.35}, Village: "=HYPERLINK(\"x\")", Commune: "04321", Households: 50, Category: "lom_song", Signal: [4]string{"2g", "3g", "", "none"}},
 				},
 			},
 			{
@@ -149,7 +149,10 @@ func TestGeoJSONProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"thôn":"Thôn Nà Hẩu"`, `"thôn":"Bản Mơi"`, `"số_hộ":100`, `"sóng_Viettel":"2g"`} {
+	// mã_điểm is the province's ref_id (empty for the point that has none),
+	// mã_hệ_thống and the feature id phusong's.
+	for _, want := range []string{`"thôn":"Thôn Nà Hẩu"`, `"thôn":"Bản Mơi"`, `"số_hộ":100`, `"sóng_Viettel":"2g"`,
+		`"id":1001,`, `"mã_điểm":"LC-0001"`, `"mã_hệ_thống":1001,`, `"mã_điểm":""`, `"mã_hệ_thống":1003,`} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("points.geojson lacks %s", want)
 		}
@@ -173,11 +176,15 @@ func TestCSV(t *testing.T) {
 	}{
 		{"areas", export.AreasCSV, "Mã vùng,Phiên bản,Số điểm", []string{"101,1,2,2,150,600,1,1,2,3200000000,8.25\r\n"}},
 		{"points", export.PointsCSV, "Mã vùng,Mã điểm,Kinh độ,Vĩ độ,Thôn", []string{
-			"101,1001,104.050000,22.050000,Thôn Nà Hẩu,04321,100,trang_song,none,none,none,none\r\n",
-			`"'=HYPERLINK(""x"")"`, "Bản Mơi",
+			",Sóng Vietnamobile,Mã hệ thống\r\n",
+			"101,LC-0001,104.050000,22.050000,Thôn Nà Hẩu,04321,100,trang_song,none,none,none,none,1001\r\n",
+			`"'=HYPERLINK(""x"")"`, "102,,105.070000,21.030000,Bản Mơi,04400,40,trang_song,,,,,1003\r\n",
 		}},
+		// Terrain in Vietnamese, and its class code last; a value that is
+		// no class is kept, neutralised.
 		{"sites", export.SitesCSV, "Mã vùng,Trạm số,Kinh độ,Vĩ độ", []string{
-			"101,1,104.051235,22.049877,100,1,núi,1600000000\r\n", ",'-đồng bằng,",
+			"101,1,104.051235,22.049877,100,1,núi,1600000000,mountainous\r\n", "101,2,104.350000,22.350000,50,1,đồi,1600000000,hilly\r\n",
+			",'-đồng bằng,1500000000,'-đồng bằng\r\n",
 		}},
 	}
 	for _, tc := range tests {
@@ -206,8 +213,9 @@ func TestKML(t *testing.T) {
 	}
 	s := string(b)
 	for _, want := range []string{`<kml xmlns="http://www.opengis.net/kml/2.2">`, "<name>Vùng 101</name>", "<name>Thôn Nà Hẩu</name>",
-		"<MultiGeometry>", "<innerBoundaryIs>", "104.051235,22.049877"} {
-		if !strings.Contains(s, want) {
+		"<MultiGeometry>", "<innerBoundaryIs>", "104.051235,22.049877", "phiên bản 2, tỉnh Lai Châu (12).",
+		`<Data name="mã_điểm"> <value>LC-0001</value>`, `<Data name="mã_hệ_thống"> <value>1001</value>`} {
+		if !strings.Contains(strings.Join(strings.Fields(s), " "), want) {
 			t.Errorf("package.kml lacks %q", want)
 		}
 	}
@@ -235,14 +243,25 @@ func TestXLSX(t *testing.T) {
 	tests := []struct{ sheet, cell, want string }{
 		{"Tóm tắt", "A1", "Mục"},
 		{"Tóm tắt", "B4", "Gói thầu số 7 — Lai Châu"},
+		{"Tóm tắt", "A5", "Tỉnh"},
+		{"Tóm tắt", "B5", "Lai Châu (12)"},
 		{"Tóm tắt", "B6", "2026-12-31 17:00 (UTC+07:00)"},
 		{"Tóm tắt", "B7", "12,345,678,901"},
 		{"Vùng", "J1", "Chi phí ước tính (VND)"},
 		{"Vùng", "J2", "3,200,000,000"},
+		{"Điểm", "B1", "Mã điểm"},
+		{"Điểm", "B2", "LC-0001"},
+		{"Điểm", "B4", ""},
 		{"Điểm", "C2", "104.050000"},
+		{"Điểm", "M1", "Mã hệ thống"},
+		{"Điểm", "M2", "1001"},
 		{"Điểm", "E3", "'=HYPERLINK(\"x\")"},
 		{"Điểm", "E4", "Bản Mơi"},
 		{"Trạm", "D2", "22.049877"},
+		{"Trạm", "G1", "Địa hình"},
+		{"Trạm", "G2", "núi"},
+		{"Trạm", "I1", "Mã địa hình"},
+		{"Trạm", "I2", "mountainous"},
 	}
 	for _, tc := range tests {
 		got, err := f.GetCellValue(tc.sheet, tc.cell)

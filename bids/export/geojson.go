@@ -46,12 +46,13 @@ func PointsGeoJSON(p Package) ([]byte, error) {
 			f := geojson.NewFeature(round6(pt.Location))
 			f.ID = pt.ID
 			f.Properties = geojson.Properties{
-				"mã_điểm":   pt.ID,
-				"mã_vùng":   a.ID,
-				"thôn":      nfc(pt.Village),
-				"mã_xã":     pt.Commune,
-				"số_hộ":     pt.Households,
-				"phân_loại": pt.Category,
+				"mã_điểm":     nfc(pt.RefID), // the survey file's ref_id
+				"mã_hệ_thống": pt.ID,
+				"mã_vùng":     a.ID,
+				"thôn":        nfc(pt.Village),
+				"mã_xã":       pt.Commune,
+				"số_hộ":       pt.Households,
+				"phân_loại":   pt.Category,
 			}
 			for i, op := range operatorNames {
 				f.Properties["sóng_"+op] = pt.Signal[i]

@@ -20,7 +20,7 @@ func KML(p Package) ([]byte, error) {
 	doc := []kml.Element{
 		kml.Name(nfc(p.Name)),
 		kml.Description(nfc(fmt.Sprintf("Gói thầu số %d, phiên bản %d, tỉnh %s. Giá trần %s VND. Hạn nộp %s.",
-			p.ID, p.Version, p.Province, groupThousands(p.CeilingVND), deadline(p.Deadline)))),
+			p.ID, p.Version, provinceLabel(p), groupThousands(p.CeilingVND), deadline(p.Deadline)))),
 	}
 	for _, a := range p.Areas {
 		folder := []kml.Element{
@@ -52,7 +52,8 @@ func KML(p Package) ([]byte, error) {
 			folder = append(folder, kml.Placemark(
 				kml.Name(nfc(pt.Village)),
 				kml.ExtendedData(
-					data("mã_điểm", pt.ID),
+					data("mã_điểm", nfc(pt.RefID)), // the survey file's ref_id
+					data("mã_hệ_thống", pt.ID),
 					data("mã_xã", pt.Commune),
 					data("số_hộ", pt.Households),
 					data("phân_loại", pt.Category),

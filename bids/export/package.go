@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -78,7 +79,11 @@ type Site struct {
 
 // Point is a surveyed village (thôn) of an area, from survey.StoredPoint.
 type Point struct {
-	ID         int64
+	ID int64 // phusong's id of the point ("Mã hệ thống")
+	// RefID is the province's own id of the point ("Mã điểm", ref_id in
+	// the survey file), what the province and operators know it by; "" when
+	// the survey file gave none.
+	RefID      string
 	Location   orb.Point // lon/lat
 	Village    string
 	Commune    string // commune code
@@ -144,6 +149,22 @@ func (p Package) check() error {
 func validLonLat(p orb.Point) bool {
 	lon, lat := p[0], p[1]
 	return !math.IsNaN(lon) && !math.IsNaN(lat) && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
+}
+
+// provinceLabel is "Lai Châu (12)", or the code alone when bids did not
+// give a name: how every file that names the province for people writes it
+// (summary.pdf, package.xlsx, package.kml).
+func provinceLabel(p Package) string {
+	name := strings.TrimSpace(nfc(p.ProvinceName))
+	switch {
+	case name == "" && p.Province == "":
+		return "—"
+	case name == "":
+		return p.Province
+	case p.Province == "":
+		return name
+	}
+	return name + " (" + p.Province + ")"
 }
 
 // nfc returns s in Unicode NFC: PDF and spreadsheet viewers do not compose

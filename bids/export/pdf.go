@@ -15,7 +15,6 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/image"
 	"github.com/johnfercher/maroto/v2/pkg/components/page"
-	"github.com/johnfercher/maroto/v2/pkg/components/row"
 	"github.com/johnfercher/maroto/v2/pkg/components/text"
 	"github.com/johnfercher/maroto/v2/pkg/config"
 	"github.com/johnfercher/maroto/v2/pkg/consts/align"
@@ -126,8 +125,15 @@ const (
 	pdfContentW    = 210 - 2*pdfMargin
 	pdfGrid        = 24
 	pdfFontSize    = 9.0
-	pdfRowHeight   = 5.5
+	pdfRowHeight   = 5.5 // a table row of one line
 	pdfSectionSize = 11.0
+
+	// A table cell's text starts pdfCellTop below the row's top; the
+	// bottom padding makes a row of one line pdfRowHeight high (maroto
+	// takes a line as the font size, 9 pt = 3.175 mm), so that rows stay
+	// even and a row whose text wraps grows by whole lines.
+	pdfCellTop    = 1.0
+	pdfCellBottom = pdfRowHeight - pdfCellTop - pdfFontSize*25.4/72
 )
 
 var (
@@ -272,8 +278,10 @@ func (d pdfDoc) pairs(pairs [][2]string) {
 }
 
 // tableRow writes one row of a table: header rows bold on a tinted
-// background, others over a hairline. Cells do not wrap: every value the
-// tables hold is short, and pdfRowHeight keeps the rows even.
+// background, others over a hairline. Cells wrap, and the row is as high as
+// its tallest cell (maroto's auto row): criteria, and any cell that comes
+// from free text, can be longer than their column, and a row of fixed height
+// let the second line run over the next row.
 func (d pdfDoc) tableRow(sizes []int, aligns []align.Type, header bool, cells ...string) {
 	style, cell := fontstyle.Normal, &props.Cell{BorderType: border.Bottom, BorderColor: pdfLineGrey, BorderThickness: 0.1}
 	if header {
@@ -281,9 +289,10 @@ func (d pdfDoc) tableRow(sizes []int, aligns []align.Type, header bool, cells ..
 	}
 	cols := make([]core.Col, len(cells))
 	for i, c := range cells {
-		cols[i] = text.NewCol(sizes[i], pdfText(c), props.Text{Style: style, Align: aligns[i], Top: 1, Left: 1, Right: 1})
+		cols[i] = text.NewCol(sizes[i], pdfText(c), props.Text{Style: style, Align: aligns[i],
+			Top: pdfCellTop, Bottom: pdfCellBottom, Left: 1, Right: 1, VerticalPadding: 0.5})
 	}
-	d.m.AddRows(row.New(pdfRowHeight).Add(cols...).WithStyle(cell))
+	d.m.AddAutoRow(cols...).WithStyle(cell)
 }
 
 func (d pdfDoc) title(p Package, title string) {
@@ -291,20 +300,6 @@ func (d pdfDoc) title(p Package, title string) {
 	d.para(title, props.Text{Size: 16, Style: fontstyle.Bold, Top: 1, Bottom: 1, Color: pdfSectionFg})
 	d.para(fmt.Sprintf("Mã gói thầu: %d   ·   Phiên bản: %d   ·   Tỉnh: %s", p.ID, p.Version, provinceLabel(p)),
 		props.Text{Size: 10, Bottom: 2})
-}
-
-// provinceLabel is "Lai Châu (12)", or the code alone when bids did not give a name.
-func provinceLabel(p Package) string {
-	name := strings.TrimSpace(p.ProvinceName)
-	switch {
-	case name == "" && p.Province == "":
-		return "—"
-	case name == "":
-		return p.Province
-	case p.Province == "":
-		return name
-	}
-	return name + " (" + p.Province + ")"
 }
 
 func (d pdfDoc) general(p Package, published time.Time) {
@@ -448,7 +443,7 @@ func (d pdfDoc) areas(p Package) {
 		for _, s := range a.Sites {
 			loc := round6(s.Location)
 			d.tableRow(siteSizes, siteAlign, false, strconv.Itoa(s.N), decimalVI(loc[0], 6), decimalVI(loc[1], 6),
-				count(s.Households), s.Terrain, vnd(s.CostVND))
+				count(s.Households), terrainVI(s.Terrain), vnd(s.CostVND))
 		}
 	}
 }

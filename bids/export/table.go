@@ -47,40 +47,70 @@ func areasTable(p Package) table {
 	return t
 }
 
+// pointsTable has the survey file's "Mã điểm" as the survey file means it,
+// the province's ref_id, so that provinces and operators can match a row to
+// their survey; phusong's own id, which the API and the GeoJSON feature ids
+// use, is "Mã hệ thống", last so that the other columns keep their places.
 func pointsTable(p Package) table {
 	t := table{sheet: "Điểm", columns: []column{
-		{"Mã vùng", kindInt, 10}, {"Mã điểm", kindInt, 10}, {"Kinh độ", kindCoord, 12}, {"Vĩ độ", kindCoord, 12},
+		{"Mã vùng", kindInt, 10}, {"Mã điểm", kindText, 14}, {"Kinh độ", kindCoord, 12}, {"Vĩ độ", kindCoord, 12},
 		{"Thôn", kindText, 24}, {"Mã xã", kindText, 10}, {"Số hộ", kindInt, 8}, {"Phân loại", kindText, 12},
 	}}
 	for _, op := range operatorNames {
 		t.columns = append(t.columns, column{"Sóng " + op, kindText, 16})
 	}
+	t.columns = append(t.columns, column{"Mã hệ thống", kindInt, 12})
 	for _, a := range p.Areas {
 		for _, pt := range a.Points {
 			loc := round6(pt.Location)
-			row := []any{a.ID, pt.ID, loc[0], loc[1], nfc(pt.Village), pt.Commune, pt.Households, pt.Category}
+			row := []any{a.ID, nfc(pt.RefID), loc[0], loc[1], nfc(pt.Village), pt.Commune, pt.Households, pt.Category}
 			for _, s := range pt.Signal {
 				row = append(row, s)
 			}
-			t.rows = append(t.rows, row)
+			t.rows = append(t.rows, append(row, pt.ID))
 		}
 	}
 	return t
 }
 
+// sitesTable writes the terrain in Vietnamese under "Địa hình" (terrainVI),
+// and its class code, as the survey file and the GeoJSON carry it, last
+// under "Mã địa hình" for programs.
 func sitesTable(p Package) table {
 	t := table{sheet: "Trạm", columns: []column{
 		{"Mã vùng", kindInt, 10}, {"Trạm số", kindInt, 8}, {"Kinh độ", kindCoord, 12}, {"Vĩ độ", kindCoord, 12},
 		{"Số hộ", kindInt, 8}, {"Số điểm", kindInt, 8}, {"Địa hình", kindText, 14}, {"Chi phí (VND)", kindVND, 18},
+		{"Mã địa hình", kindText, 14},
 	}}
 	for _, a := range p.Areas {
 		for _, s := range a.Sites {
 			loc := round6(s.Location)
-			t.rows = append(t.rows, []any{a.ID, s.N, loc[0], loc[1], s.Households, s.Points, nfc(s.Terrain), s.CostVND})
+			t.rows = append(t.rows, []any{a.ID, s.N, loc[0], loc[1], s.Households, s.Points, terrainVI(s.Terrain), s.CostVND,
+				nfc(s.Terrain)})
 		}
 	}
 	return t
 }
+
+// terrainVI returns the Vietnamese word of a terrain class ("núi" for
+// mountainous), the one the survey file and its template use
+// (intake.Columns), or the value itself, NFC, when it is no class.
+func terrainVI(code string) string {
+	if vi, ok := terrainWords[code]; ok {
+		return vi
+	}
+	return nfc(code)
+}
+
+var terrainWords = func() map[string]string {
+	m := map[string]string{}
+	if c, ok := intake.ColumnByName("terrain"); ok {
+		for _, v := range c.Values {
+			m[v.Code] = v.VI
+		}
+	}
+	return m
+}()
 
 // AreasCSV returns areas.csv: one row per area, UTF-8 with a BOM, formula-like cells neutralised.
 func AreasCSV(p Package) ([]byte, error) { return tableCSV(p, areasTable, "areas.csv") }

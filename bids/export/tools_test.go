@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"html"
 	"image"
 	"image/png"
 	"os"
@@ -44,12 +45,13 @@ func TestOGRInfo(t *testing.T) {
 		file     string
 		features int
 		layers   int
-		contains string
+		contains []string
 	}{
-		{"areas.geojson", 2, 1, "Geometry: Multi Polygon"},
-		{"points.geojson", 3, 1, "Geometry: Point"},
-		{"sites.geojson", 3, 1, "Geometry: Point"},
-		{"package.kml", 8, 2, "Vùng 101"},
+		{"areas.geojson", 2, 1, []string{"Geometry: Multi Polygon"}},
+		// mã_điểm is the province's ref_id, text; mã_hệ_thống phusong's id.
+		{"points.geojson", 3, 1, []string{"Geometry: Point", "mã_điểm: String", "mã_hệ_thống: Integer"}},
+		{"sites.geojson", 3, 1, []string{"Geometry: Point"}},
+		{"package.kml", 8, 2, []string{"Vùng 101"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -66,8 +68,10 @@ func TestOGRInfo(t *testing.T) {
 			if len(counts) != tc.layers || total != tc.features {
 				t.Errorf("got %d layers with %d features, want %d with %d\n%s", len(counts), total, tc.layers, tc.features, out)
 			}
-			if !strings.Contains(string(out), tc.contains) {
-				t.Errorf("ogrinfo output lacks %q\n%s", tc.contains, out)
+			for _, want := range tc.contains {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("ogrinfo output lacks %q\n%s", want, out)
+				}
 			}
 		})
 	}
@@ -130,7 +134,7 @@ func TestPDFToText(t *testing.T) {
 		"31/12/2026 17:00 (giờ Việt Nam, UTC+7)", "20/11/2026 10:00", changeNote,
 		"Thôn Nà Hẩu", "Bản Mơi", "RSRP >= -110 dBm", "Giá dự thầu", "60 %", "Năng lực kỹ thuật & tiến độ",
 		"Cục Viễn thông, Bộ Khoa học và Công nghệ", "Quỹ Dịch vụ viễn thông công ích Việt Nam (VTF)",
-		"Vùng 101 (phiên bản 1)", "3.200.000.000 ₫", "104,051235", "22,049877", "đồng bằng", "8,25",
+		"Vùng 101 (phiên bản 1)", "3.200.000.000 ₫", "104,051235", "22,049877", "núi", "đồi", "đồng bằng", "8,25",
 		"Bản đồ tổng quan", "30/06/2027", "Trang 1/", "Trang 2/",
 	} {
 		if !strings.Contains(got, want) {
@@ -139,6 +143,95 @@ func TestPDFToText(t *testing.T) {
 	}
 	if strings.Contains(got, "\uFFFD") || strings.Contains(got, "could not") {
 		t.Errorf("pdftotext output has a replacement character or a maroto error\n%s", got)
+	}
+	// Terrain in Vietnamese, not the survey file's codes.
+	for _, code := range []string{"mountainous", "hilly"} {
+		if strings.Contains(got, code) {
+			t.Errorf("pdftotext output has the terrain code %q\n%s", code, got)
+		}
+	}
+}
+
+// pdfWord is a word pdftotext -bbox found, in points from the page's top left.
+type pdfWord struct {
+	page       int
+	text       string
+	xMin, yMin float64
+}
+
+var (
+	bboxPage = regexp.MustCompile(`<page `)
+	bboxWord = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>`)
+)
+
+// pdfWords reads the words of the PDF at path with their positions.
+func pdfWords(t *testing.T, path string) []pdfWord {
+	t.Helper()
+	out, err := exec.Command(tool(t, "pdftotext"), "-bbox", "-enc", "UTF-8", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v\n%s", err, out)
+	}
+	var words []pdfWord
+	page := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if bboxPage.MatchString(line) {
+			page++
+		}
+		if m := bboxWord.FindStringSubmatch(line); m != nil {
+			x, _ := strconv.ParseFloat(m[1], 64)
+			y, _ := strconv.ParseFloat(m[2], 64)
+			words = append(words, pdfWord{page, html.UnescapeString(m[3]), x, y})
+		}
+	}
+	return words
+}
+
+// TestPDFLongCriterion: a criterion longer than its column wraps inside
+// its row, and the row grows to hold it. The rows had a fixed height, so
+// the second line of "Technical solution and coverage schedule" (a default
+// criterion, in every package) ran over the next row.
+func TestPDFLongCriterion(t *testing.T) {
+	p := sample()
+	p.Criteria = []export.Criterion{
+		{NameVI: "Giá dự thầu", NameEN: "Bid price", Weight: 60},
+		{NameVI: "Giải pháp kỹ thuật và tiến độ phủ sóng", NameEN: "Technical solution and coverage schedule", Weight: 30},
+		{NameVI: "Năng lực và kinh nghiệm", NameEN: "Capacity and experience", Weight: 10},
+	}
+	b, err := export.SummaryPDF(p, published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "summary.pdf")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	find := func(text string) pdfWord {
+		t.Helper()
+		for _, w := range pdfWords(t, path) {
+			if w.text == text {
+				return w
+			}
+		}
+		t.Fatalf("summary.pdf has no word %q", text)
+		return pdfWord{}
+	}
+	bid, technical, schedule, capacity := find("Bid"), find("Technical"), find("schedule"), find("Capacity")
+	if bid.page != capacity.page {
+		t.Fatalf("the criteria table is cut by a page break: %+v %+v", bid, capacity)
+	}
+	// The body text is 9 pt: a line below another starts at least 9 pt
+	// lower, and the next row at least one line below the wrapped one.
+	const line = 9.0
+	if schedule.yMin-technical.yMin < line || schedule.xMin != technical.xMin {
+		t.Errorf("the criterion does not wrap onto a line of its own: %+v then %+v", technical, schedule)
+	}
+	if capacity.yMin-schedule.yMin < line {
+		t.Errorf("the next row overlaps the wrapped criterion: %q at y %.1f pt, %q at %.1f pt",
+			schedule.text, schedule.yMin, capacity.text, capacity.yMin)
+	}
+	// One-line rows keep their height, 5.5 mm.
+	if d := technical.yMin - bid.yMin; d < 15.5 || d > 15.7 {
+		t.Errorf("got %.2f pt between one-line rows, want 5.5 mm = 15.59 pt", d)
 	}
 }
 
@@ -265,7 +358,7 @@ func TestLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{sample().Name, "Lai Châu"} {
+	for _, want := range []string{sample().Name, "Tỉnh,Lai Châu (12)"} {
 		if !strings.Contains(string(csv), want) {
 			t.Errorf("LibreOffice's CSV of the summary sheet lacks %q:\n%s", want, csv)
 		}

@@ -43,7 +43,7 @@ func summaryTable(p Package) table {
 		{"Mã gói thầu", p.ID},
 		{"Phiên bản", p.Version},
 		{"Tên gói thầu", nfc(p.Name)},
-		{"Tỉnh", p.Province},
+		{"Tỉnh", provinceLabel(p)},
 		{"Hạn nộp hồ sơ", deadline(p.Deadline)},
 		{"Giá trần (VND)", p.CeilingVND},
 		{"Tổng chi phí ước tính (VND)", cost},

@@ -149,7 +149,7 @@ type record struct {
 	households, population int32
 	commune                int32 // the 5-digit code as a number; -1 when it is not one
 	flags                  uint32
-	village                uint64 // villageKey
+	village                uint64 // VillageKey
 }
 
 // Bits of record.flags.
@@ -171,7 +171,7 @@ const (
 var terrainCodes = map[string]uint32{site.Flat: 0, site.Hilly: 1, site.Mountainous: 2}
 
 func newRecord(p *survey.Point) record {
-	r := record{households: int32(p.Households), population: int32(p.Population), village: villageKey(p.CommuneCode, p.VillageName)}
+	r := record{households: int32(p.Households), population: int32(p.Population), village: VillageKey(p.CommuneCode, p.VillageName)}
 	if c, ok := communeNumber(p.CommuneCode); ok {
 		r.commune = int32(c)
 	} else {
@@ -296,14 +296,17 @@ func summarize(pts []survey.Point, idx []int, g *Grouping, proj Projection, sc s
 	return a
 }
 
-// villageKey returns a hash telling villages apart: the commune code and
+// VillageKey returns a hash telling villages apart: the commune code and
 // the village name without a trailing "cụm N" (any case, with or without
 // diacritics, after "-" or a space), the suffix the survey-file
 // specification suggests for several points of one village ("Bản Nà - cụm
 // 2"). Names are NFC already, so bytes compare; folding case and
 // diacritics as well cost a third of summarising 100k points for a
-// handful of villages spelt two ways.
-func villageKey(commune, name string) uint64 {
+// handful of villages spelt two ways. It is the one rule for counting
+// villages: an area's Villages is the number of distinct keys of its
+// points, and a bid package's files count with it too (bids.assemble), so
+// that they agree with the area.
+func VillageKey(commune, name string) uint64 {
 	// FNV-1a, 64 bits.
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(commune); i++ {

@@ -99,7 +99,8 @@
 //
 // Villages are told apart by commune code and village name without a
 // trailing "cụm N" (the suffix the survey-file specification suggests for
-// several points of one village), compared as NFC bytes.
+// several points of one village), compared as NFC bytes: VillageKey, which
+// bid packages count with as well.
 //
 // # Stable ids
 //
