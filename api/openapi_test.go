@@ -286,6 +286,15 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 	raw, ct = upload("invalid_rows.csv")
 	c.check(oaCall{method: "POST", path: "/api/v1/submissions", raw: raw, contentType: ct, role: prov, want: 422})
+	// The same file again takes every point over: the first is superseded.
+	raw, ct = upload("valid_utf8.csv")
+	old := itoa(sub.ID)
+	out = c.check(oaCall{method: "POST", path: "/api/v1/submissions", raw: raw, contentType: ct, role: prov, want: 201})
+	if err := json.Unmarshal(out, &sub); err != nil || sub.ID == 0 {
+		t.Fatalf("submission: %v %s", err, out)
+	}
+	c.check(oaCall{method: "GET", path: "/api/v1/submissions?status=superseded", role: rev, want: 200})
+	c.check(oaCall{method: "POST", path: "/api/v1/submissions/" + old + "/decision", body: map[string]string{"status": "accepted"}, role: rev, want: 409})
 	id := itoa(sub.ID)
 	for _, call := range []oaCall{
 		{method: "GET", path: "/api/v1/submissions", role: prov, want: 200},

@@ -450,3 +450,69 @@ func TestIdempotencyKeyFingerprint(t *testing.T) {
 		}
 	}
 }
+
+// TestSupersededSubmission: the same file sent twice without an
+// Idempotency-Key. The second takes over every point, so the first leaves
+// the review queue as superseded (listed under status=superseded, naming
+// the second) and deciding it answers 409 submission_empty, changing
+// nothing. QA: the first stayed in the queue as "3 points" and accepting
+// it answered 200 while its former points stayed submitted.
+func TestSupersededSubmission(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prov := withToken(e.tokens[phusong.RoleProvince])
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	first := e.submitValid(t, prov)
+	second := e.submitValid(t, prov)
+	if second.Updated != first.Inserted {
+		t.Fatalf("second upload: %+v, want %d updated", second, first.Inserted)
+	}
+
+	type listed struct {
+		ID           int64  `json:"id"`
+		Status       string `json:"status"`
+		PointsNow    *int   `json:"points_now"`
+		SupersededBy *int64 `json:"superseded_by"`
+	}
+	list := func(query string) []listed {
+		t.Helper()
+		resp, out := e.do("GET", "/api/v1/submissions"+query, nil, rev)
+		if resp.StatusCode != 200 {
+			t.Fatalf("list %s: %d %s", query, resp.StatusCode, out)
+		}
+		var body struct{ Submissions []listed }
+		if err := json.Unmarshal(out, &body); err != nil {
+			t.Fatal(err)
+		}
+		return body.Submissions
+	}
+	if q := list("?status=submitted"); len(q) != 1 || q[0].ID != second.ID || q[0].PointsNow == nil || *q[0].PointsNow != first.Inserted {
+		t.Fatalf("review queue: got %+v, want only %d with %d points now", q, second.ID, first.Inserted)
+	}
+	s := list("?status=superseded")
+	if len(s) != 1 || s[0].ID != first.ID || s[0].PointsNow == nil || *s[0].PointsNow != 0 || s[0].SupersededBy == nil || *s[0].SupersededBy != second.ID {
+		t.Fatalf("superseded: got %+v, want %d with 0 points now, superseded by %d", s, first.ID, second.ID)
+	}
+	if resp, out := e.do("GET", "/api/v1/submissions?status=gone", nil, rev); resp.StatusCode != 400 && resp.StatusCode != 422 {
+		t.Fatalf("unknown status: %d %s, want refused", resp.StatusCode, out)
+	}
+
+	resp, out := e.do("POST", "/api/v1/submissions/"+itoa(first.ID)+"/decision", map[string]string{"status": "accepted"}, rev)
+	if resp.StatusCode != 409 {
+		t.Fatalf("deciding the superseded one: %d %s, want 409", resp.StatusCode, out)
+	}
+	if er := decodeErr(t, out); er.Error.Code != "submission_empty" || !strings.Contains(er.Error.MessageEN, "submission "+itoa(second.ID)) ||
+		!strings.Contains(er.Error.MessageVI, "lượt nộp số "+itoa(second.ID)) {
+		t.Fatalf("deciding the superseded one: %s, want submission_empty naming %d", out, second.ID)
+	}
+	if n := e.count(`SELECT count(*) FROM survey_points WHERE status <> 'submitted'`); n != 0 {
+		t.Fatalf("%d points decided by a refused decision", n)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'submission.accept'`); n != 0 {
+		t.Fatalf("%d accept audit rows after a refused decision", n)
+	}
+	resp, out = e.do("POST", "/api/v1/submissions/"+itoa(second.ID)+"/decision", map[string]string{"status": "accepted"}, rev)
+	if resp.StatusCode != 200 || e.count(`SELECT count(*) FROM survey_points WHERE status = 'accepted'`) != first.Inserted {
+		t.Fatalf("deciding the later one: %d %s", resp.StatusCode, out)
+	}
+}

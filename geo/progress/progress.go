@@ -19,7 +19,7 @@ type Province struct {
 	Name                string   `json:"name"`
 	FullName            string   `json:"full_name"`
 	Submissions         int      `json:"submissions"`         // stored files (not the rejected ones)
-	SubmissionsPending  int      `json:"submissions_pending"` // awaiting review
+	SubmissionsPending  int      `json:"submissions_pending"` // awaiting review, with points to decide (not superseded)
 	PointsSubmitted     int      `json:"points_submitted"`
 	PointsPending       int      `json:"points_pending"`
 	PointsAccepted      int      `json:"points_accepted"`

@@ -27,7 +27,9 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // zeros where nothing was submitted). survey_points and submissions are
 // geo/survey's, areas geo/area's, provinces geo/admin's: read here, never
 // written. One scan of survey_points; the areas and submissions tables are
-// small next to it.
+// small next to it. A submission is pending while it waits for review and
+// owns points: not once superseded, nor when a later one took all its
+// points some other way (nothing left to decide).
 const dashboardSQL = `
 WITH p AS (
 	SELECT province_code, count(*) AS submitted,
@@ -38,7 +40,7 @@ WITH p AS (
 	       coalesce(sum(households) FILTER (WHERE status = 'accepted'), 0) AS households_accepted
 	FROM survey_points GROUP BY province_code),
 s AS (
-	SELECT province_code, count(*) AS n, count(*) FILTER (WHERE status = 'submitted') AS pending
+	SELECT province_code, count(*) AS n, count(*) FILTER (WHERE status = 'submitted' AND points_now > 0) AS pending
 	FROM submissions WHERE status <> 'rejected' GROUP BY province_code),
 a AS (
 	SELECT province_code, count(*) AS n, sum(sites) AS sites, sum(cost_vnd) AS cost

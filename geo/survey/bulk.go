@@ -102,7 +102,7 @@ func (s *Store) BulkLoad(ctx context.Context, filename string, read func(emit fu
 			return fmt.Errorf("bulk end: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `
-			UPDATE submissions s SET rows_total = c.n, inserted = c.n, format = $2, encoding = $3
+			UPDATE submissions s SET rows_total = c.n, inserted = c.n, points_now = c.n, format = $2, encoding = $3
 			FROM (SELECT submission_id, count(*)::int AS n FROM survey_points GROUP BY submission_id) c
 			WHERE s.id = c.submission_id AND s.id = ANY($1)`, mapValues(ids), res.Format, res.Encoding); err != nil {
 			return fmt.Errorf("counts: %w", err)

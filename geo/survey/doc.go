@@ -2,7 +2,15 @@
 // workflow: a province submits a file (submitted), reviewers accept it or
 // return it with a comment (accepted / returned).
 //
-// Tables: submissions, survey_points (migrations/00006_survey.sql).
+// A point belongs to one submission, the last that sent its ref_id: a
+// resubmission takes points over from older submissions. One still waiting
+// for review that is left with none becomes superseded (its villages are
+// reviewed under the later one) and can no longer be decided; accepted and
+// returned ones keep their status, a record of a decision made.
+// submissions.points_now counts what each owns now.
+//
+// Tables: submissions, survey_points (migrations/00006_survey.sql,
+// 00017_submission_superseded.sql).
 //
 // A submission is stored whole or not at all: Submit streams the points a
 // reader emits with COPY inside one transaction, checks them against the

@@ -32,6 +32,10 @@ const (
 	StatusSubmitted = "submitted" // stored, waiting for review
 	StatusAccepted  = "accepted"
 	StatusReturned  = "returned" // sent back to the province with a comment
+	// StatusSuperseded: was waiting for review when a later submission of
+	// the same ref_ids took over every point it had; its villages are
+	// reviewed under that one (SupersededBy), so it cannot be decided.
+	StatusSuperseded = "superseded"
 )
 
 // Modes of a submission.
@@ -69,18 +73,25 @@ type Result struct {
 
 // Submission is a stored submission.
 type Submission struct {
-	ID             int64             `json:"id"`
-	ProvinceCode   string            `json:"province_code"`
-	Submitter      string            `json:"submitted_by"`
-	Status         string            `json:"status"`
-	Mode           string            `json:"mode"`
-	Filename       string            `json:"filename"`
-	Format         string            `json:"format"`
-	Encoding       string            `json:"encoding,omitempty"`
-	Rows           int               `json:"rows"`
-	InvalidRows    int               `json:"invalid_rows"`
-	Inserted       int               `json:"inserted"`
-	Updated        int               `json:"updated"`
+	ID           int64  `json:"id"`
+	ProvinceCode string `json:"province_code"`
+	Submitter    string `json:"submitted_by"`
+	Status       string `json:"status"`
+	Mode         string `json:"mode"`
+	Filename     string `json:"filename"`
+	Format       string `json:"format"`
+	Encoding     string `json:"encoding,omitempty"`
+	Rows         int    `json:"rows"`
+	InvalidRows  int    `json:"invalid_rows"`
+	Inserted     int    `json:"inserted"`
+	Updated      int    `json:"updated"`
+	// PointsNow counts the points the submission owns now: Inserted +
+	// Updated when stored, fewer once a later submission takes over some
+	// of its ref_ids. A decision applies to these.
+	PointsNow int `json:"points_now"`
+	// SupersededBy is the later submission that took over the last of its
+	// points, when it owns none any more (whatever its status).
+	SupersededBy   *int64            `json:"superseded_by,omitempty"`
 	ErrorCount     int               `json:"error_count"`
 	WarningCount   int               `json:"warning_count"`
 	ReviewComment  string            `json:"review_comment,omitempty"`
@@ -226,12 +237,23 @@ func (s *Store) Submit(ctx context.Context, n NewSubmission, read func(emit func
 			return err
 		}
 		sub.Status = StatusSubmitted
+		sub.PointsNow = sub.Inserted + sub.Updated
 		fill(&sub, res.Result)
 		if err := s.saveOutcome(ctx, tx, &sub); err != nil {
 			return err
 		}
+		after := summary(sub)
+		if len(res.taken) > 0 {
+			// Where the updated points came from: the other side of
+			// takeOver's changes to those submissions.
+			from := make(map[string]int, len(res.taken))
+			for _, t := range res.taken {
+				from[strconv.FormatInt(t.id, 10)] = t.n
+			}
+			after["taken_from"] = from
+		}
 		return audit(ctx, tx, phusong.AuditEntry{Action: "submission.create", ObjectType: "submission", ObjectID: strconv.FormatInt(sub.ID, 10),
-			ProvinceCode: sub.ProvinceCode, After: summary(sub)})
+			ProvinceCode: sub.ProvinceCode, After: after})
 	})
 	if errors.Is(err, errRejected) {
 		return s.reject(ctx, sub, n.Fingerprint, res.Result)
@@ -319,13 +341,107 @@ func (s *Store) storeStaged(ctx context.Context, tx pgx.Tx, n NewSubmission, sub
 			return res, fmt.Errorf("count updates: %w", err)
 		}
 	}
+	taken, err := lockTaken(ctx, tx, n.ProvinceCode)
+	if err != nil {
+		return res, err
+	}
 	total, err := insertPoints(ctx, tx, sub.ID)
 	if err != nil {
 		return res, err
 	}
 	sub.Updated = updates
 	sub.Inserted = int(total) - sub.Updated
-	return res, nil
+	res.taken = taken
+	return res, s.takeOver(ctx, tx, sub.ID, taken)
+}
+
+// takenFrom is how many points a submission loses to a new one that sends
+// their ref_ids again.
+type takenFrom struct {
+	id int64
+	n  int
+}
+
+// lockTaken returns, in id order, the submissions whose points the staged
+// rows take over (same ref_id), with how many each loses, and locks their
+// rows. Decide locks a submission before its points too, so a decision
+// running at the same time waits for this one and then sees what it left
+// (rather than reporting a decision on points that moved away, or the two
+// deadlocking on each other's rows).
+func lockTaken(ctx context.Context, tx pgx.Tx, province string) ([]takenFrom, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT o.id, t.n FROM submissions o
+		JOIN (SELECT p.submission_id, count(*)::int AS n
+		      FROM staging_points s JOIN survey_points p ON p.province_code = $1 AND p.ref_id = s.ref_id
+		      GROUP BY p.submission_id) t ON t.submission_id = o.id
+		ORDER BY o.id FOR UPDATE OF o`, province)
+	if err != nil {
+		return nil, fmt.Errorf("lock resubmitted: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (takenFrom, error) {
+		var t takenFrom
+		return t, r.Scan(&t.id, &t.n)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lock resubmitted: %w", err)
+	}
+	return out, nil
+}
+
+// takeOver updates the submissions that lost points to submission id:
+// their current count, and superseded_by when they own none any more. One
+// that was waiting for review and is left with nothing becomes superseded
+// (audited): it would otherwise stay in the queue with nothing to decide.
+// An accepted or returned one keeps its status: that decision was made on
+// the points as then sent and is part of the record (a returned file is
+// meant to be sent again); its points are reviewed again under id.
+func (s *Store) takeOver(ctx context.Context, tx pgx.Tx, id int64, taken []takenFrom) error {
+	if len(taken) == 0 {
+		return nil
+	}
+	ids, ns := make([]int64, len(taken)), make([]int32, len(taken))
+	for i, t := range taken {
+		ids[i], ns[i] = t.id, int32(t.n)
+	}
+	// Whether one is left empty is asked of survey_points itself (one
+	// index probe each), not of the counter.
+	rows, err := tx.Query(ctx, `
+		UPDATE submissions o SET points_now = CASE WHEN t.empty THEN 0 ELSE greatest(o.points_now - t.n, 0) END,
+		    superseded_by = CASE WHEN t.empty THEN $3 ELSE o.superseded_by END,
+		    status = CASE WHEN t.empty AND o.status = 'submitted' THEN 'superseded' ELSE o.status END
+		FROM (SELECT u.id, u.n, NOT EXISTS (SELECT 1 FROM survey_points p WHERE p.submission_id = u.id) AS empty
+		      FROM unnest($1::bigint[], $2::int[]) AS u(id, n)) t
+		WHERE o.id = t.id
+		RETURNING o.id, o.province_code, o.status, o.points_now`, ids, ns, id)
+	if err != nil {
+		return fmt.Errorf("take over points: %w", err)
+	}
+	type left struct {
+		id               int64
+		province, status string
+		points           int
+	}
+	after, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (left, error) {
+		var l left
+		return l, r.Scan(&l.id, &l.province, &l.status, &l.points)
+	})
+	if err != nil {
+		return fmt.Errorf("take over points: %w", err)
+	}
+	for _, l := range after {
+		if l.status != StatusSuperseded {
+			continue
+		}
+		// Only rows that were submitted reach superseded here: a
+		// superseded one owns no point, so it is never taken from again.
+		if err := audit(ctx, tx, phusong.AuditEntry{Action: "submission.supersede", ObjectType: "submission",
+			ObjectID: strconv.FormatInt(l.id, 10), ProvinceCode: l.province,
+			Before: map[string]any{"status": StatusSubmitted},
+			After:  map[string]any{"status": StatusSuperseded, "superseded_by": id}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nullID(id int64) any {
@@ -446,6 +562,7 @@ func copyRows(ctx context.Context, tx pgx.Tx, table string, columns []string, ro
 type copyResult struct {
 	Result
 	copied int
+	taken  []takenFrom // submissions that lost points to this one (storeStaged)
 }
 
 var errCopyStopped = errors.New("survey: copy stopped")
@@ -590,9 +707,9 @@ func (s *Store) saveOutcome(ctx context.Context, tx pgx.Tx, sub *Submission) err
 		return err
 	}
 	_, err = tx.Exec(ctx, `UPDATE submissions SET status = $2, format = $3, encoding = $4, rows_total = $5, rows_invalid = $6,
-		inserted = $7, updated = $8, error_count = $9, warning_count = $10, problems = $11 WHERE id = $1`,
+		inserted = $7, updated = $8, error_count = $9, warning_count = $10, problems = $11, points_now = $12 WHERE id = $1`,
 		sub.ID, sub.Status, sub.Format, sub.Encoding, sub.Rows, sub.InvalidRows, sub.Inserted, sub.Updated,
-		sub.ErrorCount, sub.WarningCount, probs)
+		sub.ErrorCount, sub.WarningCount, probs, sub.PointsNow)
 	if err != nil {
 		return fmt.Errorf("save submission: %w", err)
 	}

@@ -14,12 +14,14 @@ import (
 )
 
 const submissionColumns = `id, province_code, submitter_name, status, mode, filename, format, encoding, rows_total, rows_invalid,
-	inserted, updated, error_count, warning_count, review_comment, decided_at, created_at, coalesce(idempotency_key, '')`
+	inserted, updated, error_count, warning_count, review_comment, decided_at, created_at, coalesce(idempotency_key, ''),
+	points_now, superseded_by`
 
 func scanSubmission(r pgx.Row) (Submission, error) {
 	var s Submission
 	err := r.Scan(&s.ID, &s.ProvinceCode, &s.Submitter, &s.Status, &s.Mode, &s.Filename, &s.Format, &s.Encoding, &s.Rows,
-		&s.InvalidRows, &s.Inserted, &s.Updated, &s.ErrorCount, &s.WarningCount, &s.ReviewComment, &s.DecidedAt, &s.CreatedAt, &s.IdempotencyKey)
+		&s.InvalidRows, &s.Inserted, &s.Updated, &s.ErrorCount, &s.WarningCount, &s.ReviewComment, &s.DecidedAt, &s.CreatedAt, &s.IdempotencyKey,
+		&s.PointsNow, &s.SupersededBy)
 	return s, err
 }
 
@@ -39,6 +41,24 @@ func alreadyDecided(id int64, status string) error {
 			"Để chấp nhận hoặc trả lại từng thôn, hãy dùng quyết định theo điểm (POST /api/v1/points/decision).", id, vi),
 		fmt.Sprintf("Submission %d is %s; deciding it again would override the decisions on its single villages. "+
 			"To accept or return single villages, use the point decision (POST /api/v1/points/decision).", id, en))
+}
+
+// empty refuses deciding a submission that owns no point: a decision
+// would report success and change nothing, and the province would read
+// "accepted" on a file whose villages still wait under a later submission.
+func empty(id int64, by *int64) error {
+	if by != nil {
+		return phusong.Errorf(phusong.ErrConflict, "submission_empty",
+			fmt.Sprintf("Lượt nộp số %d không còn thôn nào để thẩm định: các thôn của nó đã được tỉnh gửi lại trong lượt nộp số %d. "+
+				"Hãy thẩm định lượt nộp số %d.", id, *by, *by),
+			fmt.Sprintf("Submission %d has no villages left to decide: the province sent them again in submission %d. "+
+				"Decide submission %d instead.", id, *by, *by))
+	}
+	return phusong.Errorf(phusong.ErrConflict, "submission_empty",
+		fmt.Sprintf("Lượt nộp số %d không có thôn nào để thẩm định (không lưu được thôn nào, hoặc các thôn đã được gửi lại trong các lượt nộp sau). "+
+			"Hãy thẩm định lượt nộp mới hơn của tỉnh.", id),
+		fmt.Sprintf("Submission %d has no villages to decide (none was stored, or they were sent again in later submissions). "+
+			"Decide the province's later submission instead.", id))
 }
 
 // replay returns the submission a user stored under an idempotency key,
@@ -109,7 +129,7 @@ func (s *Store) Submission(ctx context.Context, id int64) (Submission, error) {
 	err = s.pool.QueryRow(ctx, `SELECT `+submissionColumns+`, problems FROM submissions WHERE id = $1 AND `+cond, args...).Scan(
 		&sub.ID, &sub.ProvinceCode, &sub.Submitter, &sub.Status, &sub.Mode, &sub.Filename, &sub.Format, &sub.Encoding, &sub.Rows,
 		&sub.InvalidRows, &sub.Inserted, &sub.Updated, &sub.ErrorCount, &sub.WarningCount, &sub.ReviewComment, &sub.DecidedAt,
-		&sub.CreatedAt, &sub.IdempotencyKey, &probs)
+		&sub.CreatedAt, &sub.IdempotencyKey, &sub.PointsNow, &sub.SupersededBy, &probs)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Submission{}, notFound(id)
 	}
@@ -124,7 +144,7 @@ func (s *Store) Submission(ctx context.Context, id int64) (Submission, error) {
 
 // SubmissionStatuses are the statuses a submission can have, in the order
 // of the workflow's outcomes.
-var SubmissionStatuses = []string{StatusRejected, StatusSubmitted, StatusAccepted, StatusReturned}
+var SubmissionStatuses = []string{StatusRejected, StatusSubmitted, StatusAccepted, StatusReturned, StatusSuperseded}
 
 // DefaultSubmissionPage and MaxSubmissionPage bound a page of Submissions.
 const (
@@ -203,7 +223,9 @@ func (d *Decision) validate() error {
 // submission's status is refused (ErrConflict, submission_already_decided):
 // single points are decided with DecidePoints. A change (accepted →
 // returned, returned → accepted) applies to every point of the submission,
-// overriding their own decisions. Audited.
+// overriding their own decisions. A submission that owns no point
+// (superseded, or emptied some other way) is refused (ErrConflict,
+// submission_empty). Audited.
 func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, error) {
 	a, err := phusong.RequireActor(ctx)
 	if err != nil {
@@ -229,6 +251,16 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, e
 			return phusong.Errorf(phusong.ErrConflict, "submission_rejected",
 				"Lượt nộp này bị từ chối khi kiểm tra dữ liệu, không có điểm nào để duyệt.",
 				"This submission failed validation; it has no points to review.")
+		}
+		// Asked of survey_points, not of points_now: the points are what
+		// the decision changes. Submit locks this row before taking points
+		// from it, so none move away between here and the update below.
+		var owns bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM survey_points WHERE submission_id = $1)`, id).Scan(&owns); err != nil {
+			return fmt.Errorf("points: %w", err)
+		}
+		if !owns || before.Status == StatusSuperseded {
+			return empty(id, before.SupersededBy)
 		}
 		if before.Status == d.Status {
 			// Deciding again would overwrite every point, undoing the

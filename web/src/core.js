@@ -137,11 +137,11 @@ export const isOperator = () => !!state.me && state.me.role === 'operator';
 
 addStrings({
   vi: {
-    status: { submitted: 'Chờ thẩm định', accepted: 'Đã chấp nhận', returned: 'Bị trả lại', rejected: 'Không hợp lệ, chưa lưu' },
+    status: { submitted: 'Chờ thẩm định', accepted: 'Đã chấp nhận', returned: 'Bị trả lại', rejected: 'Không hợp lệ, chưa lưu', superseded: 'Đã được thay bằng lượt nộp sau' },
     category: { trang_song: 'Trắng sóng (không có sóng)', lom_song: 'Lõm sóng (sóng yếu, không có 4G)' },
   },
   en: {
-    status: { submitted: 'Awaiting review', accepted: 'Accepted', returned: 'Returned', rejected: 'Invalid, not stored' },
+    status: { submitted: 'Awaiting review', accepted: 'Accepted', returned: 'Returned', rejected: 'Invalid, not stored', superseded: 'Superseded by a later submission' },
     category: { trang_song: 'No signal at all', lom_song: 'Weak signal, no 4G' },
   },
 });

@@ -55,10 +55,10 @@ addStrings({
     loading: 'Đang tải bản đồ…',
     mQueueTitle: 'Lượt nộp chờ thẩm định', mQueueEmpty: 'Không có lượt nộp nào đang chờ.',
     subLine: (s) => 'Số ' + s.id + ' — ' + provinceName(s.province_code),
-    subMeta: (s) => (s.inserted + s.updated) + ' điểm · ' + (s.submitted_by || '') + ' · ' + when(s.created_at),
+    subMeta: (s) => s.points_now + ' điểm · ' + (s.submitted_by || '') + ' · ' + when(s.created_at),
     showSub: (s) => 'Xem và quyết định lượt nộp số ' + s.id,
     selTitle: 'Quyết định', selHint: 'Chọn thôn: Shift + nhấp vào điểm, hoặc Shift + kéo chuột để chọn theo khung (từ mức thu phóng 10); hoặc chọn cả một lượt nộp ở danh sách chờ thẩm định.',
-    selCount: (n) => 'Đã chọn ' + n + ' thôn', selSub: (s) => 'Lượt nộp số ' + s.id + ' — ' + provinceName(s.province_code) + ' (' + (s.inserted + s.updated) + ' điểm)',
+    selCount: (n) => 'Đã chọn ' + n + ' thôn', selSub: (s) => 'Lượt nộp số ' + s.id + ' — ' + provinceName(s.province_code) + ' (' + s.points_now + ' điểm)',
     selClear: 'Bỏ chọn', selRemove: (v) => 'Bỏ chọn ' + v,
     comment: 'Nhận xét (bắt buộc khi trả lại)', accept: 'Chấp nhận', return: 'Trả lại',
     commentRequired: 'Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.',
@@ -77,7 +77,7 @@ addStrings({
     roadV: { all_year: 'Đi được quanh năm', seasonal: 'Theo mùa', none: 'Không có', '': '—' },
     facility: { school: 'Trường học', health: 'Trạm y tế', commune_office: 'Trụ sở xã', border_post: 'Đồn biên phòng', market: 'Chợ' },
     action: {
-      'submission.create': 'Nộp tệp', 'submission.accept': 'Chấp nhận lượt nộp', 'submission.return': 'Trả lại lượt nộp',
+      'submission.create': 'Nộp tệp', 'submission.accept': 'Chấp nhận lượt nộp', 'submission.return': 'Trả lại lượt nộp', 'submission.supersede': 'Được thay bằng lượt nộp sau',
       'point.accept': 'Chấp nhận thôn', 'point.return': 'Trả lại thôn',
     },
     select: 'Chọn thôn này', unselect: 'Bỏ chọn thôn này',
@@ -118,10 +118,10 @@ addStrings({
     loading: 'Loading the map…',
     mQueueTitle: 'Submissions awaiting review', mQueueEmpty: 'No submission is waiting.',
     subLine: (s) => 'No. ' + s.id + ' — ' + provinceName(s.province_code),
-    subMeta: (s) => (s.inserted + s.updated) + ' points · ' + (s.submitted_by || '') + ' · ' + when(s.created_at),
+    subMeta: (s) => s.points_now + ' points · ' + (s.submitted_by || '') + ' · ' + when(s.created_at),
     showSub: (s) => 'Show and decide submission ' + s.id,
     selTitle: 'Decision', selHint: 'Select villages: Shift+click a point, or Shift+drag a box (from zoom 10); or pick a whole submission in the list of submissions awaiting review.',
-    selCount: (n) => n + (n === 1 ? ' village' : ' villages') + ' selected', selSub: (s) => 'Submission ' + s.id + ' — ' + provinceName(s.province_code) + ' (' + (s.inserted + s.updated) + (s.inserted + s.updated === 1 ? ' point)' : ' points)'),
+    selCount: (n) => n + (n === 1 ? ' village' : ' villages') + ' selected', selSub: (s) => 'Submission ' + s.id + ' — ' + provinceName(s.province_code) + ' (' + s.points_now + (s.points_now === 1 ? ' point)' : ' points)'),
     selClear: 'Clear selection', selRemove: (v) => 'Unselect ' + v,
     comment: 'Comment (required to return)', accept: 'Accept', return: 'Return',
     commentRequired: 'When returning, say what the province must fix.',
@@ -140,7 +140,7 @@ addStrings({
     roadV: { all_year: 'All year', seasonal: 'Seasonal', none: 'None', '': '—' },
     facility: { school: 'School', health: 'Health station', commune_office: 'Commune office', border_post: 'Border post', market: 'Market' },
     action: {
-      'submission.create': 'File submitted', 'submission.accept': 'Submission accepted', 'submission.return': 'Submission returned',
+      'submission.create': 'File submitted', 'submission.accept': 'Submission accepted', 'submission.return': 'Submission returned', 'submission.supersede': 'Superseded by a later submission',
       'point.accept': 'Village accepted', 'point.return': 'Village returned',
     },
     select: 'Select this village', unselect: 'Unselect this village',
@@ -972,7 +972,8 @@ function renderFilterOptions() {
   ss.textContent = '';
   ss.append(option('', 'fAllSubmissions'));
   for (const s of m.submissions) {
-    if (s.status === 'rejected') continue;
+    // Rejected and superseded submissions own no point: nothing to filter.
+    if (s.status === 'rejected' || s.status === 'superseded') continue;
     ss.append(el('option', { value: s.id }, t('subOption')(s)));
   }
   ss.value = keepSub;
