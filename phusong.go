@@ -153,6 +153,9 @@ func (e *InputError) Error() string {
 	if len(e.Problems) == 0 {
 		return e.Message.EN
 	}
+	if len(e.Problems) == 1 {
+		return fmt.Sprintf("%s (1 problem: %s)", e.Message.EN, e.Problems[0].Error())
+	}
 	return fmt.Sprintf("%s (%d problems, first: %s)", e.Message.EN, len(e.Problems), e.Problems[0].Error())
 }
 

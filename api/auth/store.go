@@ -68,6 +68,9 @@ type NewUser struct {
 
 func (n *NewUser) validate() error {
 	n.Username = strings.ToLower(strings.TrimSpace(n.Username))
+	// Operators are stored by code ("viettel"), but people write the
+	// brand ("Viettel", "VinaPhone"), as the README and the page do.
+	n.Operator = strings.ToLower(strings.TrimSpace(n.Operator))
 	var probs []phusong.Problem
 	if !validUsername(n.Username) {
 		probs = append(probs, phusong.Problem{Column: "username", Code: "username_invalid", Value: n.Username,

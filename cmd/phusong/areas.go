@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/schollz/progressbar/v3"
@@ -10,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/phusong/phusong"
+	"github.com/phusong/phusong/geo/admin"
 	"github.com/phusong/phusong/geo/area"
 )
 
@@ -31,8 +34,22 @@ is regrouped in full. --full regroups every accepted point.`,
 			if err != nil {
 				return err
 			}
-			if eps > 0 {
+			// Changed, not eps > 0: an explicit --eps 0 is a mistake to
+			// refuse, not a request for the default.
+			if cmd.Flags().Changed("eps") {
+				if err := area.CheckEps(eps); err != nil {
+					return usageError{err}
+				}
 				ac.Eps = eps
+			}
+			if province != "" {
+				ref, err := admin.Load()
+				if err != nil {
+					return err
+				}
+				if err := checkProvince(ref, province); err != nil {
+					return err
+				}
 			}
 			log := cfg.logger(os.Stderr)
 			db, err := cfg.open(cmd.Context(), log, true)
@@ -55,7 +72,7 @@ is regrouped in full. --full regroups every accepted point.`,
 			fmt.Fprintln(w, "PROVINCE\tPOINTS\tAREAS\tSITES\tMODE\tREGROUPED\tCHANGES\tMS")
 			var pts, areas, sites, regrouped int
 			for _, r := range job.Results {
-				fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%d\t%v\t%.0f\n", r.Province, r.Points, r.Areas, r.Sites, r.Mode, r.Regrouped, r.Changes, r.DurationMS)
+				fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%s\t%d\t%s\t%.0f\n", r.Province, r.Points, r.Areas, r.Sites, r.Mode, r.Regrouped, formatChanges(r.Changes), r.DurationMS)
 				pts, areas, sites, regrouped = pts+r.Points, areas+r.Areas, sites+r.Sites, regrouped+r.Regrouped
 			}
 			fmt.Fprintf(w, "total\t%d\t%d\t%d\t\t%d\t\t\n", pts, areas, sites, regrouped)
@@ -65,8 +82,44 @@ is regrouped in full. --full regroups every accepted point.`,
 		},
 	}
 	recompute.Flags().StringVar(&province, "province", "", "2-digit province code (default: every province)")
-	recompute.Flags().Float64Var(&eps, "eps", 0, "linking distance in metres (default 2000)")
+	recompute.Flags().Float64Var(&eps, "eps", area.DefaultEps, fmt.Sprintf("linking distance in metres, 1 … %d", area.MaxEps))
 	recompute.Flags().BoolVar(&full, "full", false, "regroup every accepted point, not only the groups changes touch")
 	cmd.AddCommand(recompute)
 	return cmd
+}
+
+// changeOrder is the order the summary lists change kinds in: unchanged
+// areas first, then those that kept their id, then new and removed ids.
+var changeOrder = []area.ChangeKind{area.Kept, area.Grown, area.Shrunk, area.Changed, area.Merged, area.Split, area.New, area.Removed}
+
+// formatChanges writes a province's change counts for a person, in
+// changeOrder ("kept 19, new 1"); a kind not in the list comes last, by
+// name, rather than being lost. "-" when nothing changed.
+func formatChanges(changes map[area.ChangeKind]int) string {
+	kinds := make([]area.ChangeKind, 0, len(changes))
+	for k, n := range changes {
+		if n != 0 {
+			kinds = append(kinds, k)
+		}
+	}
+	rank := func(k area.ChangeKind) int {
+		if i := slices.Index(changeOrder, k); i >= 0 {
+			return i
+		}
+		return len(changeOrder)
+	}
+	slices.SortFunc(kinds, func(a, b area.ChangeKind) int {
+		if d := rank(a) - rank(b); d != 0 {
+			return d
+		}
+		return strings.Compare(string(a), string(b))
+	})
+	if len(kinds) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%s %d", k, changes[k])
+	}
+	return strings.Join(parts, ", ")
 }

@@ -112,11 +112,11 @@ func (c *Config) open(ctx context.Context, log *slog.Logger, migrate bool) (*dat
 	url := c.DatabaseURL
 	if url == "" {
 		dir := filepath.Join(c.DataDir, "pg")
-		log.Info("starting the project's own PostGIS", "dir", dir)
 		cl, err := localpg.Start(ctx, dir, localpg.Options{})
 		if err != nil {
 			return nil, err
 		}
+		logCluster(log, cl.Started(), cl.Dir)
 		d.Cluster = cl
 		if err := cl.EnsureDatabase(ctx, "phusong", "phusong"); err != nil {
 			_ = cl.Stop()
@@ -167,6 +167,17 @@ func (c *Config) open(ctx context.Context, log *slog.Logger, migrate bool) (*dat
 		}
 	}
 	return d, nil
+}
+
+// logCluster says which PostGIS a command uses. Only starting one is news
+// (it takes seconds, and Close stops it again); reusing the one a running
+// server started is said at debug level, not on every command.
+func logCluster(log *slog.Logger, started bool, dir string) {
+	if started {
+		log.Info("started the project's own PostGIS", "dir", dir)
+		return
+	}
+	log.Debug("using the project's PostGIS (already running)", "dir", dir)
 }
 
 // redact keeps a password in DATABASE_URL out of error messages.

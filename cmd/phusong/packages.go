@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,7 +30,10 @@ func packagesCmd(cfg *Config) *cobra.Command {
 	parseID := func(s string) (int64, error) {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			return 0, fmt.Errorf("package id %q: a positive number is needed", s)
+			return 0, usageError{phusong.Invalid("invalid_arguments", "Tham số dòng lệnh chưa đúng.", "Invalid command line.",
+				phusong.Problem{Column: "ID", Code: "package_id_invalid", Value: s,
+					VI: fmt.Sprintf("Mã gói thầu %q phải là một số nguyên dương; xem mã ở cột ID của `phusong packages list`.", s),
+					EN: fmt.Sprintf("The package id %q must be a positive whole number; see the ID column of `phusong packages list`.", s)})}
 		}
 		return id, nil
 	}
@@ -71,7 +75,7 @@ func packagesCmd(cfg *Config) *cobra.Command {
 			return withStore(cmd, func(st *bids.Store) error {
 				v, err := st.Publish(phusong.WithActor(cmd.Context(), phusong.System), id, note)
 				if err != nil {
-					return explain(err)
+					return err
 				}
 				fmt.Printf("package %d version %d published %s\n", id, v.Version, v.PublishedAt.Format("2006-01-02 15:04:05Z"))
 				w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
@@ -86,23 +90,30 @@ func packagesCmd(cfg *Config) *cobra.Command {
 
 	var out string
 	var version int
+	var force bool
 	export := &cobra.Command{
-		Use:   "export ID --out DIR [--version N]",
+		Use:   "export ID --out DIR [--version N] [--force]",
 		Short: "Write the stored files of a published version into DIR, checking each SHA-256",
-		Args:  cobra.ExactArgs(1),
+		Long: `Write the stored files of a published version into DIR (created if missing),
+checking each against its SHA-256. DIR must be empty, so that the files of two
+packages or versions are never mixed; --force writes into a folder that is not
+(files of the same name are replaced, others are left as they are).`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
 				return err
 			}
-			if out == "" {
-				return fmt.Errorf("--out DIR is required")
+			if !force {
+				if err := checkEmptyDir(out); err != nil {
+					return err
+				}
 			}
 			return withStore(cmd, func(st *bids.Store) error {
 				ctx := phusong.WithActor(cmd.Context(), phusong.System)
 				d, err := st.Version(ctx, id, version)
 				if err != nil {
-					return explain(err)
+					return err
 				}
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return err
@@ -116,7 +127,7 @@ func packagesCmd(cfg *Config) *cobra.Command {
 				for _, fi := range v.Files {
 					f, err := st.File(ctx, id, v.Version, fi.Name)
 					if err != nil {
-						return explain(err)
+						return err
 					}
 					sum := sha256.Sum256(f.Data)
 					if hex.EncodeToString(sum[:]) != f.SHA256 {
@@ -131,21 +142,29 @@ func packagesCmd(cfg *Config) *cobra.Command {
 			})
 		},
 	}
-	export.Flags().StringVar(&out, "out", "", "directory to write the files into")
+	export.Flags().StringVar(&out, "out", "", "directory to write the files into, empty or new (required)")
 	export.Flags().IntVar(&version, "version", 0, "published version (default: the latest)")
+	export.Flags().BoolVar(&force, "force", false, "write into DIR even when it holds other files")
+	_ = export.MarkFlagRequired("out")
 
 	cmd.AddCommand(list, publish, export)
 	return cmd
 }
 
-// explain prints the problems of an input error, one per line, in both
-// languages, so a CLI user sees what to fix rather than a count.
-func explain(err error) error {
-	var in *phusong.InputError
-	if errors.As(err, &in) {
-		for _, p := range in.Problems {
-			fmt.Fprintf(os.Stderr, "  - %s: %s / %s\n", p.Column, p.VI, p.EN)
-		}
+// checkEmptyDir refuses a folder that exists and holds anything: files
+// written next to another package's would be taken for one package.
+func checkEmptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", dir, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	return phusong.Errorf(phusong.ErrConflict, "out_not_empty",
+		fmt.Sprintf("Thư mục %s đã có tệp (%s…): các tệp của gói thầu sẽ lẫn với chúng. Hãy chọn một thư mục trống hoặc chưa có, hoặc thêm --force để ghi đè các tệp cùng tên.", dir, entries[0].Name()),
+		fmt.Sprintf("The folder %s is not empty (%s…): the package's files would mix with what is there. Choose an empty or new folder, or add --force to overwrite files of the same name.", dir, entries[0].Name()))
 }

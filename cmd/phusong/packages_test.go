@@ -63,10 +63,25 @@ func TestPackagesCLI(t *testing.T) {
 			t.Errorf("%s does not match the manifest", f.Name)
 		}
 	}
-	if out, err := run("packages", "publish", id); err == nil || !strings.Contains(out, "has not changed") {
+	// A folder that holds files (another package's, say) is refused
+	// unless --force, which replaces the files of the same name.
+	if out, err := run("packages", "export", id, "--out", dir); err == nil || !strings.Contains(out, "is not empty") || !strings.Contains(out, "--force") {
+		t.Fatalf("export into a non-empty folder: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("packages", "export", id, "--out", dir, "--force"); err != nil {
+		t.Fatalf("export --force: %v\n%s", err, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "manifest.json")); err != nil || !strings.Contains(string(b), `"files"`) {
+		t.Fatalf("export --force left the old manifest: %v %s", err, b)
+	}
+	// Errors of the store read in both languages.
+	if out, err := run("packages", "publish", id); err == nil || !strings.Contains(out, "has not changed") || !strings.Contains(out, "không thay đổi gì") {
 		t.Fatalf("publish unchanged: %v\n%s", err, out)
 	}
-	if out, err := run("packages", "export", "999", "--out", dir); err == nil || !strings.Contains(out, "not published") {
+	if out, err := run("packages", "export", "999", "--out", t.TempDir()); err == nil || !strings.Contains(out, "not published") {
 		t.Fatalf("export unknown: %v\n%s", err, out)
 	}
 }

@@ -42,7 +42,7 @@ func userCmd(cfg *Config) *cobra.Command {
 			return withStore(cmd.Context(), func(ctx context.Context, st *auth.Store) error {
 				u, err := st.CreateUser(ctx, n)
 				if err != nil {
-					return describe(err)
+					return err
 				}
 				fmt.Printf("created %s (id %d, %s)\n", u.Username, u.ID, u.Role)
 				return nil
@@ -51,7 +51,7 @@ func userCmd(cfg *Config) *cobra.Command {
 	}
 	create.Flags().StringVar(&role, "role", "", "province | reviewer | operator | admin (required)")
 	create.Flags().StringVar(&n.ProvinceCode, "province", "", "2-digit 2025 province code (role province)")
-	create.Flags().StringVar(&n.Operator, "operator", "", "viettel | vinaphone | mobifone | vietnamobile (role operator)")
+	create.Flags().StringVar(&n.Operator, "operator", "", "viettel | vinaphone | mobifone | vietnamobile, any case (role operator)")
 	create.Flags().StringVar(&n.FullName, "name", "", "full name shown in the page")
 	_ = create.MarkFlagRequired("role")
 
@@ -85,7 +85,7 @@ func userCmd(cfg *Config) *cobra.Command {
 			}
 			return withStore(cmd.Context(), func(ctx context.Context, st *auth.Store) error {
 				if _, err := st.UpdateUser(ctx, args[0], auth.UserUpdate{Password: &pw}); err != nil {
-					return describe(err)
+					return err
 				}
 				fmt.Printf("password of %s changed\n", args[0])
 				return nil
@@ -100,7 +100,7 @@ func userCmd(cfg *Config) *cobra.Command {
 			yes := true
 			return withStore(cmd.Context(), func(ctx context.Context, st *auth.Store) error {
 				if _, err := st.UpdateUser(ctx, args[0], auth.UserUpdate{Disabled: &yes}); err != nil {
-					return describe(err)
+					return err
 				}
 				fmt.Printf("%s disabled\n", args[0])
 				return nil
@@ -115,7 +115,7 @@ func userCmd(cfg *Config) *cobra.Command {
 			no := false
 			return withStore(cmd.Context(), func(ctx context.Context, st *auth.Store) error {
 				if _, err := st.UpdateUser(ctx, args[0], auth.UserUpdate{Disabled: &no}); err != nil {
-					return describe(err)
+					return err
 				}
 				fmt.Printf("%s enabled\n", args[0])
 				return nil
@@ -138,25 +138,9 @@ func readPassword() (string, error) {
 	}
 	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
 	if err != nil && line == "" {
-		return "", fmt.Errorf("no password: set PHUSONG_PASSWORD or type it on standard input")
+		return "", usageError{phusong.Invalid("password_missing",
+			"Chưa có mật khẩu: hãy đặt biến môi trường PHUSONG_PASSWORD hoặc gõ mật khẩu vào đầu vào chuẩn.",
+			"No password: set PHUSONG_PASSWORD or type it on standard input.")}
 	}
 	return strings.TrimRight(line, "\r\n"), nil
-}
-
-// describe turns an input error into its problems, one per line, for a
-// person at a terminal.
-func describe(err error) error {
-	var in *phusong.InputError
-	if e, ok := err.(*phusong.InputError); ok {
-		in = e
-	}
-	if in == nil {
-		return err
-	}
-	var b strings.Builder
-	b.WriteString(in.Message.EN)
-	for _, p := range in.Problems {
-		fmt.Fprintf(&b, "\n  %s: %s", p.Column, p.EN)
-	}
-	return fmt.Errorf("%s", b.String())
 }

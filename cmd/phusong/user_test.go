@@ -38,21 +38,36 @@ func TestUserCLI(t *testing.T) {
 	steps := []struct {
 		args    []string
 		fails   bool
-		contain string
+		contain []string
 	}{
-		{[]string{"user", "create", "boss", "--role", "admin"}, false, "created boss"},
-		{[]string{"user", "disable", "boss"}, true, "last active administrator"},
-		{[]string{"user", "create", "deputy", "--role", "admin"}, false, "created deputy"},
-		{[]string{"user", "disable", "boss"}, false, "boss disabled"},
-		{[]string{"user", "disable", "deputy"}, true, "last active administrator"},
-		{[]string{"user", "enable", "boss"}, false, "boss enabled"},
-		{[]string{"user", "enable", "nobody"}, true, "no account nobody"},
+		{[]string{"user", "create", "boss", "--role", "admin"}, false, []string{"created boss"}},
+		{[]string{"user", "disable", "boss"}, true, []string{"last active administrator"}},
+		{[]string{"user", "create", "deputy", "--role", "admin"}, false, []string{"created deputy"}},
+		{[]string{"user", "disable", "boss"}, false, []string{"boss disabled"}},
+		{[]string{"user", "disable", "deputy"}, true, []string{"last active administrator"}},
+		{[]string{"user", "enable", "boss"}, false, []string{"boss enabled"}},
+		{[]string{"user", "enable", "nobody"}, true, []string{"no account nobody"}},
+		// The brand as people write it is the operator's code.
+		{[]string{"user", "create", "telco", "--role", "operator", "--operator", "Viettel"}, false, []string{"created telco"}},
+		// Problems in both languages, Vietnamese first, field by field.
+		{[]string{"user", "create", "telco2", "--role", "operator", "--operator", "Viettel Telecom"}, true,
+			[]string{"Thông tin tài khoản chưa hợp lệ.", "The account details are invalid.",
+				"operator: Tài khoản doanh nghiệp phải gắn", "operator: An operator account must be bound"}},
+		{[]string{"user", "create", "boss", "--role", "admin"}, true, []string{"đã có người dùng", "is taken"}},
 	}
 	for _, s := range steps {
 		out, err := run(s.args...)
-		if (err != nil) != s.fails || !strings.Contains(out, s.contain) {
-			t.Fatalf("%s: err %v, want failure %v and %q in:\n%s", strings.Join(s.args, " "), err, s.fails, s.contain, out)
+		if (err != nil) != s.fails {
+			t.Fatalf("%s: err %v, want failure %v:\n%s", strings.Join(s.args, " "), err, s.fails, out)
 		}
+		for _, c := range s.contain {
+			if !strings.Contains(out, c) {
+				t.Fatalf("%s: output lacks %q:\n%s", strings.Join(s.args, " "), c, out)
+			}
+		}
+	}
+	if out, _ := run("user", "list"); !strings.Contains(out, "viettel") || strings.Contains(out, "Viettel") {
+		t.Errorf("telco is not bound to viettel:\n%s", out)
 	}
 	for user, want := range map[string]string{"boss": "false", "deputy": "false"} {
 		if got := disabled(user); got != want {

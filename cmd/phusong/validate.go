@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -32,6 +33,25 @@ func (o *fileOptions) bind(cmd *cobra.Command) {
 	_ = cmd.MarkFlagRequired("province")
 }
 
+// checkProvince refuses a --province that is not one of the 34 provinces
+// of 2025 before any file or database is touched: otherwise every row of
+// the file would be reported as "not the submitting province". A pre-2025
+// code gets its new code in the message, as the file's rows do.
+func checkProvince(ref *admin.Data, code string) error {
+	if _, ok := ref.Province(code); ok {
+		return nil
+	}
+	vi := fmt.Sprintf("Không có tỉnh mang mã %q trong danh mục 34 tỉnh, thành phố từ 2025. Hãy ghi mã 2 chữ số, ví dụ --province 12 (Lai Châu).", code)
+	en := fmt.Sprintf("No province has code %q among the 34 provinces of 2025. Give a 2-digit code, e.g. --province 12 (Lai Châu).", code)
+	if newCode, translated, ok := ref.TranslateProvince(code); ok && translated {
+		name := ref.ProvinceName(newCode)
+		vi = fmt.Sprintf("Mã tỉnh %q là mã trước năm 2025. Hãy dùng mã mới: --province %s (%s).", code, newCode, name)
+		en = fmt.Sprintf("Province code %q is from before 2025. Use the new code: --province %s (%s).", code, newCode, name)
+	}
+	return usageError{phusong.Invalid("invalid_flags", "Tham số dòng lệnh chưa đúng.", "Invalid command line.",
+		phusong.Problem{Column: "--province", Code: "province_unknown", Value: code, VI: vi, EN: en})}
+}
+
 func validateCmd(cfg *Config) *cobra.Command {
 	var o fileOptions
 	cmd := &cobra.Command{
@@ -41,12 +61,16 @@ func validateCmd(cfg *Config) *cobra.Command {
 with the reference data built into the binary: no database, no network.
 
 Exit status: 0 the file is valid (warnings allowed), 1 the file was read but rows
-or columns are invalid, 2 the file cannot be read as a survey file at all.`,
+or columns are invalid, 2 the file cannot be read as a survey file at all,
+64 the command line is wrong (a missing or unknown --province, an unknown flag).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := admin.Load()
 			if err != nil {
 				return exitError{2}
+			}
+			if err := checkProvince(ref, o.province); err != nil {
+				return err
 			}
 			rep, err := intake.ValidateFile(cmd.Context(), args[0], ref, intake.Options{Province: o.province, Sheet: o.sheet, Encoding: o.encoding})
 			printReport(os.Stdout, rep, err, o.asJSON)
@@ -69,12 +93,18 @@ func importCmd(cfg *Config) *cobra.Command {
 		Long: `Check a survey file exactly as validate does, then store it as one submission
 by the system account, streaming it (files of any length, flat memory). With
 errors nothing is stored unless --valid-only. Exit status as validate; 2 also
-when the database cannot be reached (nothing stored).`,
+when nothing could be stored for another reason (the database cannot be
+reached; --province all into a database that already holds points).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := admin.Load()
 			if err != nil {
 				return exitError{2}
+			}
+			if o.province != "all" {
+				if err := checkProvince(ref, o.province); err != nil {
+					return err
+				}
 			}
 			f, err := os.Open(args[0])
 			if err != nil {
@@ -86,8 +116,7 @@ when the database cannot be reached (nothing stored).`,
 			log := cfg.logger(os.Stderr)
 			db, err := cfg.open(cmd.Context(), log, true)
 			if err != nil {
-				fmt.Fprintln(os.Stderr, "phusong import: nothing stored:", err)
-				return exitError{2}
+				return nothingStored(err)
 			}
 			defer db.Close()
 			var in io.Reader = f
@@ -96,8 +125,11 @@ when the database cannot be reached (nothing stored).`,
 				r := progressbar.NewReader(f, bar)
 				in = &r
 			}
+			// Reviewers see the file name: the user's folders are none of
+			// their business, and a path reads as noise in the list.
+			name := filepath.Base(args[0])
 			if o.province == "all" {
-				return bulkImport(cmd.Context(), db, ref, in, args[0], o)
+				return bulkImport(cmd.Context(), db, ref, in, name, o)
 			}
 			mode := survey.ModeAll
 			if validOnly {
@@ -105,20 +137,18 @@ when the database cannot be reached (nothing stored).`,
 			}
 			ctx := phusong.WithActor(cmd.Context(), phusong.System)
 			src := intake.NewSource(ctx, in, ref, intake.Options{Province: o.province, Sheet: o.sheet, Encoding: o.encoding})
-			sub, err := survey.NewStore(db.Pool).Submit(ctx, survey.NewSubmission{ProvinceCode: o.province, Filename: args[0], Mode: mode}, src.Read)
+			sub, err := survey.NewStore(db.Pool).Submit(ctx, survey.NewSubmission{ProvinceCode: o.province, Filename: name, Mode: mode}, src.Read)
 			rep := src.Report
-			if rep == nil || isInputError(err) {
+			if isInputError(err) {
 				printReport(os.Stdout, rep, err, o.asJSON)
 				return exitError{intake.ExitCode(rep, err)}
 			}
 			if err != nil {
-				// Not the file's fault, but nothing was stored: exit 2, never another code.
-				fmt.Fprintln(os.Stderr, "phusong import: nothing stored:", err)
-				return exitError{2}
+				return nothingStored(err)
 			}
 			printReport(os.Stdout, rep, nil, o.asJSON)
 			if sub.Status == survey.StatusRejected {
-				fmt.Fprintf(os.Stderr, "nothing stored: submission %d rejected (%d errors)\n", sub.ID, sub.ErrorCount)
+				fmt.Fprintf(os.Stderr, "chưa lưu gì: bản nộp %d bị từ chối (%d lỗi), hãy sửa các dòng lỗi hoặc dùng --valid-only\nnothing stored: submission %d rejected (%d errors); fix the rows or use --valid-only\n", sub.ID, sub.ErrorCount, sub.ID, sub.ErrorCount)
 				return exitError{1}
 			}
 			fmt.Fprintf(os.Stderr, "stored submission %d: %d points inserted, %d updated\n", sub.ID, sub.Inserted, sub.Updated)
@@ -129,6 +159,16 @@ when the database cannot be reached (nothing stored).`,
 	cmd.Flags().Lookup("province").Usage = `2-digit 2025 province code the file is for, or "all" for a national first load into an empty database (admin, one transaction)`
 	cmd.Flags().BoolVar(&validOnly, "valid-only", false, "store the valid rows even when others are invalid")
 	return cmd
+}
+
+// nothingStored reports an import that stored nothing although the file
+// was not at fault (the database, a database that already holds points):
+// exit 2, never another code, so a script cannot take it for a success or
+// for invalid rows.
+func nothingStored(err error) error {
+	fmt.Fprintln(os.Stderr, "phusong import: chưa lưu gì / nothing stored")
+	printError(os.Stderr, err)
+	return exitError{2}
 }
 
 func isInputError(err error) bool {
@@ -154,6 +194,9 @@ func printReport(w io.Writer, rep *intake.Report, err error, asJSON bool) {
 		if errors.As(err, &ie) {
 			fmt.Fprintf(w, "Không đọc được tệp / cannot read the file (%s):\n  %s\n  %s\n", ie.Code, ie.Message.VI, ie.Message.EN)
 			for _, p := range ie.Problems {
+				if p.VI == ie.Message.VI && p.EN == ie.Message.EN {
+					continue // a file-level error's one problem is its message
+				}
 				fmt.Fprintf(w, "  - %s\n    %s\n", p.VI, p.EN)
 			}
 			return
@@ -175,17 +218,16 @@ func bulkImport(ctx context.Context, db *database, ref *admin.Data, in io.Reader
 	src := intake.NewSource(actx, in, ref, intake.Options{Sheet: o.sheet, Encoding: o.encoding})
 	res, err := survey.NewStore(db.Pool).BulkLoad(actx, filename, src.Read)
 	rep := src.Report
-	if rep == nil || isInputError(err) {
+	if isInputError(err) {
 		printReport(os.Stdout, rep, err, o.asJSON)
 		return exitError{intake.ExitCode(rep, err)}
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "phusong import: nothing stored:", err)
-		return exitError{2}
+		return nothingStored(err)
 	}
 	printReport(os.Stdout, rep, nil, o.asJSON)
 	if res.Rejected {
-		fmt.Fprintf(os.Stderr, "nothing stored: %d errors\n", rep.ErrorCount)
+		fmt.Fprintf(os.Stderr, "chưa lưu gì: %d lỗi, hãy sửa các dòng lỗi rồi nạp lại\nnothing stored: %d errors; fix the rows and load the file again\n", rep.ErrorCount, rep.ErrorCount)
 		return exitError{1}
 	}
 	total := 0

@@ -57,6 +57,19 @@ type Job struct {
 	FinishedAt *time.Time       `json:"finished_at,omitempty"`
 }
 
+// CheckEps returns a *phusong.InputError (eps_out_of_range) unless eps, the
+// linking distance a caller chose, is 1 … MaxEps metres. StartJob checks it;
+// the CLI calls it too, to refuse --eps before it opens the database.
+func CheckEps(eps float64) error {
+	if eps >= 1 && eps <= MaxEps { // false for NaN too
+		return nil
+	}
+	return phusong.Invalid("invalid_parameters", "Tham số tính vùng chưa hợp lệ.", "Invalid grouping parameters.",
+		phusong.Problem{Column: "eps", Code: "eps_out_of_range", Value: strconv.FormatFloat(eps, 'f', -1, 64),
+			VI: fmt.Sprintf("eps (khoảng cách nối các điểm thành một vùng) phải từ 1 đến %d mét. Hãy ghi một số mét trong khoảng đó, hoặc bỏ eps để dùng mặc định %d m.", MaxEps, DefaultEps),
+			EN: fmt.Sprintf("eps (the distance that links points into one area) must be 1 to %d metres. Give a number of metres in that range, or leave eps out for the default of %d m.", MaxEps, DefaultEps)})
+}
+
 // StartJob records a recomputation of province ("" = every province
 // with accepted points) and returns it; RunJob does the work. Only
 // reviewers and admins recompute.
@@ -72,11 +85,8 @@ func (s *Store) StartJob(ctx context.Context, province string, cfg Config) (Job,
 	// eps is the one parameter a caller chooses (the API's body, the CLI's
 	// --eps): it gets a message a reviewer can act on. The rest of cfg comes
 	// from DefaultConfig, so any other fault is ours, not the caller's.
-	if !(cfg.Eps >= 1 && cfg.Eps <= MaxEps) {
-		return Job{}, phusong.Invalid("invalid_parameters", "Tham số tính vùng chưa hợp lệ.", "Invalid grouping parameters.",
-			phusong.Problem{Column: "eps", Code: "eps_out_of_range", Value: strconv.FormatFloat(cfg.Eps, 'f', -1, 64),
-				VI: fmt.Sprintf("eps (khoảng cách nối các điểm thành một vùng) phải từ 1 đến %d mét. Hãy ghi một số mét trong khoảng đó, hoặc bỏ eps để dùng mặc định %d m.", MaxEps, DefaultEps),
-				EN: fmt.Sprintf("eps (the distance that links points into one area) must be 1 to %d metres. Give a number of metres in that range, or leave eps out for the default of %d m.", MaxEps, DefaultEps)})
+	if err := CheckEps(cfg.Eps); err != nil {
+		return Job{}, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return Job{}, fmt.Errorf("area: start job: %w", err)

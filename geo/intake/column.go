@@ -2,6 +2,7 @@ package intake
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/phusong/phusong/geo/survey"
@@ -82,10 +83,22 @@ const (
 )
 
 var (
-	yes = Value{"yes", "có", []string{"co", "c", "y", "x", "true", "1", "đúng", "có điện"}}
-	no  = Value{"no", "không", []string{"k", "n", "false", "0", "sai", "không có", "chưa có", "chưa có điện"}}
+	// yes and no are the spellings of a yes/no answer; a column adds the
+	// words of its own question (grid power's "có điện", dbkk's "ĐBKK"),
+	// never another column's: "có điện" in the dbkk column is a mistake to
+	// report, not a yes.
+	yes = Value{"yes", "có", []string{"co", "c", "y", "x", "true", "1", "đúng"}}
+	no  = Value{"no", "không", []string{"k", "n", "false", "0", "sai"}}
 
-	yesNo   = []Value{yes, no}
+	gridPower = []Value{
+		withAliases(yes, "có điện"),
+		withAliases(no, "không có", "chưa có", "chưa có điện", "không có điện"),
+		{"partial", "một phần", []string{"một số hộ", "chưa đầy đủ", "chưa đủ", "part"}},
+	}
+	dbkk = []Value{
+		withAliases(yes, "ĐBKK", "thôn ĐBKK", "thuộc ĐBKK", "đặc biệt khó khăn"),
+		withAliases(no, "không ĐBKK", "không thuộc ĐBKK"),
+	}
 	signals = []Value{
 		{"none", "không có sóng", []string{"không", "không sóng", "mất sóng", "chưa có sóng", "no", "0", "0g", "-"}},
 		{"2g", "2G", []string{"gsm", "2g edge", "edge"}},
@@ -94,6 +107,13 @@ var (
 		{"5g", "5G", []string{"nr", "5g nr"}},
 	}
 )
+
+// withAliases returns v with more accepted spellings, leaving v's own
+// list untouched.
+func withAliases(v Value, aliases ...string) Value {
+	v.Aliases = append(slices.Clip(v.Aliases), aliases...)
+	return v
+}
 
 func signalColumn(name, vi, operator string) Column {
 	return Column{Name: name, Required: "at least one signal_* column", VI: vi,
@@ -162,7 +182,7 @@ var Columns = [numColumns]Column{
 		DocVI: "số nguyên, không nhỏ hơn số hộ: số người sinh sống"},
 	colGridPower: {Name: "grid_power", Required: "yes", VI: "Điện lưới",
 		Aliases: []string{"Có điện lưới", "Điện lưới quốc gia", "Điện"}, Kind: KindEnum, Width: 12,
-		Values:  []Value{yes, no, {"partial", "một phần", []string{"một số hộ", "chưa đầy đủ", "chưa đủ", "part"}}},
+		Values:  gridPower,
 		Example: "partial",
 		DocEN:   "yes / no / partial: the village has grid electricity",
 		DocVI:   "có / không / một phần: thôn có điện lưới quốc gia"},
@@ -187,7 +207,7 @@ var Columns = [numColumns]Column{
 		DocEN:   "flat / hilly / mountainous",
 		DocVI:   "bằng phẳng / đồi / núi"},
 	colDBKK: {Name: "dbkk", Required: "no", VI: "Thôn ĐBKK",
-		Aliases: []string{"ĐBKK", "Đặc biệt khó khăn", "Thôn đặc biệt khó khăn"}, Kind: KindEnum, Values: yesNo, Width: 10,
+		Aliases: []string{"ĐBKK", "Đặc biệt khó khăn", "Thôn đặc biệt khó khăn"}, Kind: KindEnum, Values: dbkk, Width: 10,
 		Example: "yes",
 		DocEN:   "yes / no: the village is on the \"đặc biệt khó khăn\" list (decides public funding)",
 		DocVI:   "có / không: thôn thuộc danh sách thôn đặc biệt khó khăn (quyết định nguồn vốn nhà nước)"},

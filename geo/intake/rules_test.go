@@ -211,6 +211,31 @@ func TestRules(t *testing.T) {
 					t.Errorf("point %+v", p)
 				}
 			}},
+		{name: "grid power in words", mods: map[string]string{"grid_power": "Chưa có điện"},
+			check: func(t *testing.T, p survey.Point) {
+				if p.GridPower != "no" {
+					t.Errorf("grid power %q, want no", p.GridPower)
+				}
+			}},
+		// dbkk answers its own question: grid power's words are not a yes or no there.
+		{name: "dbkk has electricity", mods: map[string]string{"dbkk": "có điện"},
+			want: []problemWant{{code: "value_not_allowed", column: "dbkk"}}},
+		{name: "dbkk has no electricity", mods: map[string]string{"dbkk": "chưa có điện"},
+			want: []problemWant{{code: "value_not_allowed", column: "dbkk"}}},
+		{name: "dbkk not yet", mods: map[string]string{"dbkk": "chưa có"},
+			want: []problemWant{{code: "value_not_allowed", column: "dbkk"}}},
+		{name: "dbkk as the list's name", mods: map[string]string{"dbkk": "Thuộc ĐBKK"},
+			check: func(t *testing.T, p survey.Point) {
+				if p.DBKK != "yes" {
+					t.Errorf("dbkk %q, want yes", p.DBKK)
+				}
+			}},
+		{name: "dbkk ticked", mods: map[string]string{"dbkk": "x"},
+			check: func(t *testing.T, p survey.Point) {
+				if p.DBKK != "yes" {
+					t.Errorf("dbkk %q, want yes", p.DBKK)
+				}
+			}},
 		{name: "empty grid power", mods: map[string]string{"grid_power": "-"},
 			want: []problemWant{{code: "value_required", column: "grid_power"}}},
 		{name: "terrain not allowed", mods: map[string]string{"terrain": "biển"},

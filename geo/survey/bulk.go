@@ -13,8 +13,8 @@ import (
 
 // ErrNotEmpty is returned by BulkLoad when survey_points already holds points.
 var ErrNotEmpty = phusong.Errorf(phusong.ErrConflict, "bulk_needs_empty_table",
-	"Nạp hàng loạt toàn quốc chỉ dùng cho lần nạp đầu tiên, khi chưa có điểm nào. Hãy nhập theo từng tỉnh (--province NN).",
-	"A national bulk load is only for the first load, into an empty table. Import province by province (--province NN).")
+	"Cơ sở dữ liệu đã có điểm khảo sát: nạp toàn quốc (--province all) chỉ dùng cho lần nạp đầu tiên, vào cơ sở dữ liệu chưa có điểm nào. Hãy nhập tệp theo từng tỉnh (--province NN, cập nhật các điểm đã có), hoặc nạp vào một cơ sở dữ liệu mới.",
+	"The database already holds survey points: the national load (--province all) is only for the first load, into a database with none. Import the file province by province (--province NN, which updates the points already there), or load it into a new database.")
 
 // BulkResult is what a national bulk load stored: one submission per
 // province present in the file.
