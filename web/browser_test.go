@@ -161,15 +161,19 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("node test/e2e.mjs: %v (screenshots so far in %s)", err, artifacts)
 	}
 
-	// The script checked the decision through the API; check the database too.
-	var accepted, returned, rejected int
+	// The script checked the decision through the API; check the database
+	// too. Its last steps add one invalid file and one file left awaiting
+	// review.
+	var accepted, returned, rejected, submitted int
 	if err := pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status = 'accepted'),
-		count(*) FILTER (WHERE status = 'returned'), count(*) FILTER (WHERE status = 'rejected')
-		FROM submissions WHERE province_code = '12'`).Scan(&accepted, &returned, &rejected); err != nil {
+		count(*) FILTER (WHERE status = 'returned'), count(*) FILTER (WHERE status = 'rejected'),
+		count(*) FILTER (WHERE status = 'submitted')
+		FROM submissions WHERE province_code = '12'`).Scan(&accepted, &returned, &rejected, &submitted); err != nil {
 		t.Fatal(err)
 	}
-	if accepted != 1 || returned != 1 || rejected != 1 {
-		t.Fatalf("submissions of province 12: %d accepted, %d returned, %d rejected; want 1 of each", accepted, returned, rejected)
+	if accepted != 1 || returned != 1 || rejected != 2 || submitted != 1 {
+		t.Fatalf("submissions of province 12: %d accepted, %d returned, %d rejected, %d submitted; want 1, 1, 2, 1",
+			accepted, returned, rejected, submitted)
 	}
 	t.Logf("screenshots in %s", artifacts)
 }

@@ -1,11 +1,12 @@
 // phusong page: login, then what the account's role works on. Province
 // officers upload survey files and follow their submissions, reviewers
-// accept or return submissions, operators will see bid packages here.
+// accept or return submissions, operators read and download the bid
+// packages.
 // Vietnamese by default, English on a switch. Plain DOM, no framework, no
 // inline script (the CSP is default-src 'self'); every text from the
 // server is inserted with textContent, never as HTML.
 import {
-  T, addStrings, SESSION_HINT, state, $, t, el, msg, both, when, api, hooks, provinceName, statusBadge,
+  T, addStrings, SESSION_HINT, state, $, t, el, msg, both, when, api, hooks, provinceName, statusBadge, plural,
 } from './core.js';
 
 addStrings({
@@ -47,11 +48,9 @@ addStrings({
     commentRequired: 'Khi trả lại, hãy ghi rõ tỉnh cần sửa gì.',
     decided: (s) => 'Lượt nộp số ' + s.id + ': ' + T.vi.status[s.status] + '.',
     recentTitle: 'Đã quyết định gần đây', recentEmpty: 'Chưa có quyết định nào.',
-    packagesTitle: 'Gói thầu',
-    packagesNote: 'Các gói thầu sẽ hiển thị ở đây khi Cục Viễn thông công bố: danh sách thôn, bản đồ khu vực và tệp tải về để lập hồ sơ dự thầu.',
     loadFailed: 'Không tải được dữ liệu: ',
     views: 'Các trang', viewMap: 'Bản đồ', viewDashboard: 'Tổng hợp và xếp hạng', viewPackages: 'Gói thầu',
-    viewWork: { province: 'Nộp dữ liệu', reviewer: 'Lượt nộp', admin: 'Lượt nộp', operator: 'Gói thầu' },
+    viewWork: { province: 'Nộp dữ liệu', reviewer: 'Lượt nộp', admin: 'Lượt nộp' },
     publicLink: 'Xem số liệu công khai về tiến độ',
   },
   en: {
@@ -69,17 +68,17 @@ addStrings({
     fileHint: 'Up to 64 MB. CSV may be UTF-8, UTF-16 (Excel) or Windows-1258.',
     submit: 'Submit file', uploading: 'Checking and storing…', chooseFile: 'Choose a file.',
     stored: (s) => 'Stored submission ' + s.id + ' (' + s.filename + ').',
-    storedCounts: (s) => s.rows + ' rows: ' + s.inserted + ' new points, ' + s.updated + ' updated. The submission awaits review by the Telecommunications Department.',
+    storedCounts: (s) => s.rows + ' ' + plural(s.rows, 'row', 'rows') + ': ' + s.inserted + ' new ' + plural(s.inserted, 'point', 'points') + ', ' + s.updated + ' updated. The submission awaits review by the Telecommunications Department.',
     rejected: 'The file was not stored',
-    rejectedCounts: (s) => s.invalid_rows + ' of ' + s.rows + ' rows are invalid (' + s.error_count + ' errors, ' + s.warning_count + ' warnings).',
-    warnings: (n) => n + ' warnings (they do not stop storing):',
+    rejectedCounts: (s) => s.invalid_rows + ' of ' + s.rows + ' ' + plural(s.rows, 'row', 'rows') + ' ' + plural(s.invalid_rows, 'is', 'are') + ' invalid (' + s.error_count + ' ' + plural(s.error_count, 'error', 'errors') + ', ' + s.warning_count + ' ' + plural(s.warning_count, 'warning', 'warnings') + ').',
+    warnings: (n) => n + ' ' + plural(n, 'warning (it does', 'warnings (they do') + ' not stop storing):',
     failed: 'The file could not be submitted',
     problemsCsv: 'Download every problem (CSV)', problemsCsvShort: 'CSV',
     colRow: 'Row', colColumn: 'Column', colValue: 'Value', colMessage: 'Message',
     groupHead: (g) => (g.column ? 'Column ' + g.column : 'Whole file') + ': ' + g.count + (g.count === 1 ? ' time' : ' times') + ' · ' + g.code,
-    moreProblems: (shown, total) => 'Showing ' + shown + ' of ' + total + ' problems; the CSV file has them all.',
+    moreProblems: (shown, total) => 'Showing ' + shown + ' of ' + total + ' ' + plural(total, 'problem', 'problems') + '; the CSV file has them all.',
     mineTitle: "The province's submissions", mineEmpty: 'The province has not submitted anything yet.',
-    mineCounts: (c) => c.total + ' submissions: ' + c.submitted + ' awaiting review, ' + c.accepted + ' accepted, ' + c.returned + ' returned, ' + c.rejected + ' rejected' + (c.superseded ? ', ' + c.superseded + ' superseded by a later submission' : '') + '.',
+    mineCounts: (c) => c.total + ' ' + plural(c.total, 'submission', 'submissions') + ': ' + c.submitted + ' awaiting review, ' + c.accepted + ' accepted, ' + c.returned + ' returned, ' + c.rejected + ' rejected' + (c.superseded ? ', ' + c.superseded + ' superseded by a later submission' : '') + '.',
     colId: 'No.', colDate: 'Submitted', colFile: 'File', colStatus: 'Status', colRows: 'Rows',
     colStored: 'New / updated', colProblems: 'Errors / warnings', colComment: "Reviewer's comment",
     colProvince: 'Province', colDecided: 'Decided',
@@ -92,11 +91,9 @@ addStrings({
     commentRequired: 'When returning, say what the province must fix.',
     decided: (s) => 'Submission ' + s.id + ': ' + T.en.status[s.status] + '.',
     recentTitle: 'Recent decisions', recentEmpty: 'No decisions yet.',
-    packagesTitle: 'Bid packages',
-    packagesNote: 'Bid packages will appear here once the Telecommunications Department publishes them: the villages, a map of each area and files to download for your bid.',
     loadFailed: 'Could not load data: ',
     views: 'Pages', viewMap: 'Map', viewDashboard: 'Dashboard and ranking', viewPackages: 'Bid packages',
-    viewWork: { province: 'Submit data', reviewer: 'Submissions', admin: 'Submissions', operator: 'Bid packages' },
+    viewWork: { province: 'Submit data', reviewer: 'Submissions', admin: 'Submissions' },
     publicLink: 'See the public progress figures',
   },
 });
@@ -145,7 +142,6 @@ function render() {
   const work = !!me && state.view === 'work';
   $('#province-view').hidden = !work || role !== 'province';
   $('#review-view').hidden = !work || (role !== 'reviewer' && role !== 'admin');
-  $('#operator-view').hidden = !work || role !== 'operator';
   renderViews();
   if (!me) return;
 
@@ -303,22 +299,23 @@ function renderRecent() {
 }
 
 // ---- views ---------------------------------------------------------------
-// After login the page has three views: the map, the dashboard and the
-// role's own work (upload, submissions, packages); reviewers, admins and
-// province officers have a fourth, the bid packages (operators have theirs
-// on the map). The map, the dashboard and the packages are separate
+// After login the page has the map, the dashboard, the role's own work
+// (upload, submissions) and the bid packages; operators have no work view
+// of their own: their work is the packages (read-only, as for province
+// officers), which the map lists too. The map, the dashboard and the packages are separate
 // chunks (MapLibre, Chart.js), loaded the first time they are shown, so
 // the login page stays small.
 
 const VIEWS = ['map', 'dashboard', 'work', 'packages'];
 const modules = { map: null, dashboard: null, packages: null };
 const IMPORTS = { map: () => import('./map.js'), dashboard: () => import('./dashboard.js'), packages: () => import('./packages.js') };
-const hasPackagesView = () => !!state.me && state.me.role !== 'operator';
+const hasPackagesView = () => !!state.me;
+const hasWorkView = () => !!state.me && state.me.role !== 'operator';
 const VIEW_KEY = 'phusong.view';
 
 function defaultView() {
   const saved = localStorage.getItem(VIEW_KEY);
-  if (VIEWS.includes(saved) && (saved !== 'packages' || hasPackagesView())) return saved;
+  if (VIEWS.includes(saved) && (saved !== 'packages' || hasPackagesView()) && (saved !== 'work' || hasWorkView())) return saved;
   // Reviewers work on the map; provinces start from their uploads.
   return state.me && state.me.role === 'province' ? 'work' : 'map';
 }
@@ -337,9 +334,10 @@ function renderViews() {
   document.body.dataset.view = me ? state.view || '' : (state.config.public_dashboard ? 'public' : '');
   for (const b of nav.querySelectorAll('button[data-view]')) {
     const v = b.dataset.view;
-    b.textContent = v === 'work' ? (me ? t('viewWork')[me.role] : '') : t({ map: 'viewMap', dashboard: 'viewDashboard', packages: 'viewPackages' }[v]);
+    b.textContent = v === 'work' ? (me ? t('viewWork')[me.role] || '' : '') : t({ map: 'viewMap', dashboard: 'viewDashboard', packages: 'viewPackages' }[v]);
     b.setAttribute('aria-pressed', String(state.view === v));
     if (v === 'packages') b.hidden = !hasPackagesView();
+    if (v === 'work') b.hidden = !hasWorkView();
   }
   $('#map-view').hidden = !me || state.view !== 'map';
   $('#packages-view').hidden = !me || state.view !== 'packages' || !hasPackagesView();

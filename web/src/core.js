@@ -69,6 +69,23 @@ export function day(iso) {
   return two(d.getUTCDate()) + '/' + two(d.getUTCMonth() + 1) + '/' + d.getUTCFullYear();
 }
 
+// Vietnam time: package deadlines and publication times are shown in
+// Vietnam's zone (UTC+7, no daylight saving) whatever the browser's zone,
+// as the packages' PDF and the bid rules state them. vnInput is the
+// datetime-local form of a time (2026-11-24T14:05), vnTime writes
+// 24/11/2026 14:05 and vnDay 24/11/2026.
+const VN_OFFSET = 7 * 3600e3;
+export const vnInput = (iso) => (iso ? new Date(new Date(iso).getTime() + VN_OFFSET).toISOString().slice(0, 16) : '');
+export function vnTime(iso) {
+  if (!iso) return '';
+  const s = vnInput(iso);
+  return s.slice(8, 10) + '/' + s.slice(5, 7) + '/' + s.slice(0, 4) + ' ' + s.slice(11, 16);
+}
+export const vnDay = (iso) => vnTime(iso).slice(0, 10);
+
+// plural picks the English noun for a count: 1 point, 2 points.
+export const plural = (n, one, many) => (Number(n) === 1 ? one : many);
+
 // num groups thousands the Vietnamese way (1.234.567) or the English way.
 export const num = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString(state.lang === 'vi' ? 'vi-VN' : 'en-GB'));
 

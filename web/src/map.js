@@ -6,16 +6,18 @@
 //
 // Reviewers filter, open a point or an area, select points (Shift+click,
 // Shift+drag a box, or "select" in the detail panel) or a whole
-// submission, and accept or return them with a comment. Province officers
-// see their province (the server filters the tiles) and a checklist of
-// what to fix; operators see the boundaries and the published bid
-// packages, and download their files from the package's panel.
+// submission, and accept or return them with a comment; then they update
+// the areas (the accepted villages grouped again) from the side panel.
+// Province officers see their province (the server filters the tiles) and
+// a checklist of what to fix; operators see the boundaries and the
+// published bid packages, and download their files from the package's
+// panel (the packages page lists them too).
 import {
   Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, LngLatBounds, setWorkerUrl, prewarm,
 } from 'maplibre-gl';
 import {
   T, addStrings, state, $, t, el, api, both, msg, when, day, num, billions, provinceName, statusBadge,
-  isReviewer, isProvince, isOperator, hooks, APIError,
+  isReviewer, isProvince, isOperator, hooks, APIError, vnTime, vnDay, plural,
 } from './core.js';
 
 // MapLibre starts its worker from this same-origin module (copied into
@@ -96,11 +98,18 @@ addStrings({
     packagesEmpty: 'Chưa có gói thầu nào được công bố. Khi Cục Viễn thông công bố, các gói thầu hiện ở đây và trên bản đồ, mỗi gói kèm liên kết tải hồ sơ (GeoJSON, KML, Excel).',
     download: 'Tải về', lgPackage: 'Gói thầu (xanh: đã công bố, tím: bản nháp)',
     showPackage: (p) => 'Xem và tải hồ sơ: ' + p.name,
-    packageMeta: (p) => provinceName(p.province_code) + (p.deadline ? ' · hạn nộp ' + day(p.deadline) : '') + ' · ' + num(p.totals.households) + ' hộ',
+    packageMeta: (p) => provinceName(p.province_code) + (p.deadline ? ' · hạn nộp ' + vnDay(p.deadline) : '') + ' · ' + num(p.totals.households) + ' hộ',
     pkgStatus: { draft: 'Bản nháp', published: 'Đã công bố', withdrawn: 'Đã rút' },
     pkgVersion: 'Phiên bản', deadline: 'Hạn nộp hồ sơ', ceiling: 'Giá trần', areasL: 'Số vùng', technology: 'Công nghệ',
     filesTitle: 'Hồ sơ tải về', zipNote: 'Tệp ZIP chứa tất cả; mã SHA-256 để kiểm tra tệp tải về:', noFiles: 'Chưa công bố: chưa có tệp nào.',
     withdrawnWhy: 'Lý do rút',
+    recomputeTitle: 'Vùng lõm sóng', recompute: 'Cập nhật vùng lõm sóng',
+    recomputeScope: (p) => 'Gộp các thôn đã chấp nhận ' + (p ? 'của ' + provinceName(p) : 'của tất cả các tỉnh (chọn một tỉnh ở bộ lọc để chỉ cập nhật tỉnh đó)') + ' thành vùng lõm sóng, rồi tính lại trạm đề xuất và chi phí.',
+    recomputing: (j) => 'Đang cập nhật vùng lõm sóng… ' + (j && j.total ? j.done + '/' + j.total + ' tỉnh' : ''),
+    recomputed: (r, p) => 'Đã cập nhật vùng lõm sóng ' + (p ? 'của ' + provinceName(p) : 'của ' + r.provinces + ' tỉnh') + ': ' + num(r.points) + ' thôn, ' + num(r.areas) + ' vùng, ' + num(r.sites) + ' trạm đề xuất.',
+    recomputeChanges: (cs) => (cs.length ? 'Thay đổi: ' + cs.map(([k, n]) => num(n) + ' ' + T.vi.changeV[k]).join(', ') + '.' : 'Không vùng nào thay đổi.'),
+    recomputeNone: 'Chưa có thôn nào được chấp nhận: chưa có vùng nào để tính.',
+    recomputeFailed: (j) => 'Không cập nhật được vùng lõm sóng (lượt tính số ' + j.id + '). Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.',
   },
   en: {
     mapTitle: 'Review map', mapLabel: 'Map of villages without usable signal, dead-zone areas and proposed sites. Arrow keys pan, + and − zoom.',
@@ -118,7 +127,7 @@ addStrings({
     loading: 'Loading the map…',
     mQueueTitle: 'Submissions awaiting review', mQueueEmpty: 'No submission is waiting.',
     subLine: (s) => 'No. ' + s.id + ' — ' + provinceName(s.province_code),
-    subMeta: (s) => s.points_now + ' points · ' + (s.submitted_by || '') + ' · ' + when(s.created_at),
+    subMeta: (s) => s.points_now + ' ' + plural(s.points_now, 'point', 'points') + ' · ' + (s.submitted_by || '') + ' · ' + when(s.created_at),
     showSub: (s) => 'Show and decide submission ' + s.id,
     selTitle: 'Decision', selHint: 'Select villages: Shift+click a point, or Shift+drag a box (from zoom 10); or pick a whole submission in the list of submissions awaiting review.',
     selCount: (n) => n + (n === 1 ? ' village' : ' villages') + ' selected', selSub: (s) => 'Submission ' + s.id + ' — ' + provinceName(s.province_code) + ' (' + s.points_now + (s.points_now === 1 ? ' point)' : ' points)'),
@@ -147,23 +156,30 @@ addStrings({
     areaTitle: (a) => 'Dead-zone area ' + a.id, score: 'Priority score (0–100)', aPoints: 'Villages', sites: 'Proposed sites', cost: 'Estimated cost',
     areaVersion: (v) => 'Version ' + v.version + ' (' + (T.en.changeV[v.change] || v.change) + ')',
     changeV: { kept: 'unchanged', grown: 'grown', shrunk: 'shrunk', merged: 'merged', split: 'split', new: 'new', removed: 'removed', changed: 'changed' },
-    siteTitle: (s) => 'Proposed site ' + s.n + ' of area ' + s.area_id, siteHh: (s) => num(s.households) + ' households covered',
+    siteTitle: (s) => 'Proposed site ' + s.n + ' of area ' + s.area_id, siteHh: (s) => num(s.households) + ' ' + plural(s.households, 'household', 'households') + ' covered',
     inViewTitle: 'Villages in view', inViewZoom: 'Zoom to 10 to list single villages.',
     checklistTitle: 'To fix', checklistEmpty: 'Nothing to fix. Every submission is accepted or awaiting review.',
     ckReturnedSub: (s) => 'Submission ' + s.id + ' (' + s.filename + ') was returned: “' + s.review_comment + '”',
     ckDone: (id) => 'Submitted again (submission ' + id + ').', ckTodo: 'Fix what the comment says and submit again.',
-    ckRejected: (s) => 'File ' + s.filename + ' (submission ' + s.id + ') is invalid: ' + s.error_count + ' errors, nothing stored.',
+    ckRejected: (s) => 'File ' + s.filename + ' (submission ' + s.id + ') is invalid: ' + s.error_count + ' ' + plural(s.error_count, 'error', 'errors') + ', nothing stored.',
     ckProblems: 'Download the problems (CSV)',
     ckPoint: (p) => p.village_name + ': “' + p.review_comment + '”', showOnMap: (v) => 'Show ' + v + ' on the map',
     mPackagesTitle: 'Published bid packages',
     packagesEmpty: 'No bid package is published yet. Once the Telecommunications Department publishes them, they appear here and on the map, each with a link to download its files (GeoJSON, KML, Excel).',
     download: 'Download', lgPackage: 'Bid package (green: published, purple: draft)',
     showPackage: (p) => 'Show and download: ' + p.name,
-    packageMeta: (p) => provinceName(p.province_code) + (p.deadline ? ' · bids due ' + day(p.deadline) : '') + ' · ' + num(p.totals.households) + ' households',
+    packageMeta: (p) => provinceName(p.province_code) + (p.deadline ? ' · bids due ' + vnDay(p.deadline) : '') + ' · ' + num(p.totals.households) + ' ' + plural(p.totals.households, 'household', 'households'),
     pkgStatus: { draft: 'Draft', published: 'Published', withdrawn: 'Withdrawn' },
     pkgVersion: 'Version', deadline: 'Bids due', ceiling: 'Ceiling price', areasL: 'Areas', technology: 'Technology',
     filesTitle: 'Files to download', zipNote: 'The ZIP holds them all; SHA-256 to check what you downloaded:', noFiles: 'Not published: no files yet.',
     withdrawnWhy: 'Withdrawn because',
+    recomputeTitle: 'Dead-zone areas', recompute: 'Update areas',
+    recomputeScope: (p) => 'Groups the accepted villages of ' + (p ? provinceName(p) : 'every province (choose a province in the filters to update only that one)') + ' into dead-zone areas, then recomputes the proposed sites and costs.',
+    recomputing: (j) => 'Updating the areas… ' + (j && j.total ? j.done + ' of ' + j.total + ' ' + plural(j.total, 'province', 'provinces') : ''),
+    recomputed: (r, p) => 'Areas updated for ' + (p ? provinceName(p) : r.provinces + ' ' + plural(r.provinces, 'province', 'provinces')) + ': ' + num(r.points) + ' ' + plural(r.points, 'village', 'villages') + ', ' + num(r.areas) + ' ' + plural(r.areas, 'area', 'areas') + ', ' + num(r.sites) + ' proposed ' + plural(r.sites, 'site', 'sites') + '.',
+    recomputeChanges: (cs) => (cs.length ? 'Changes: ' + cs.map(([k, n]) => num(n) + ' ' + T.en.changeV[k]).join(', ') + '.' : 'No area changed.'),
+    recomputeNone: 'No village is accepted yet: there is no area to compute.',
+    recomputeFailed: (j) => 'The areas could not be updated (job ' + j.id + '). Try again; if it fails again, tell the administrator.',
   },
 });
 
@@ -186,6 +202,7 @@ const m = {
   hover: null,
   box: null,
   applied: {}, // layer → the filter last set, as JSON
+  recompute: { busy: false, province: '', job: null, error: null }, // the last area recomputation
 };
 
 const tileURL = (layer) => location.origin + '/tiles/' + layer + '/{z}/{x}/{y}.mvt' + (m.tilesVersion ? '?v=' + m.tilesVersion : '');
@@ -352,6 +369,11 @@ function build(section) {
     hasSurveyLayers() ? filters : null,
     el('section', { id: 'map-queue', class: 'panel', 'aria-labelledby': 'map-queue-title', hidden: !isReviewer() },
       el('h3', { id: 'map-queue-title', 'data-i18n': 'mQueueTitle' }, t('mQueueTitle')), el('ul', { class: 'plain' })),
+    el('section', { id: 'map-areas', class: 'panel', 'aria-labelledby': 'map-areas-title', hidden: !isReviewer() },
+      el('h3', { id: 'map-areas-title', 'data-i18n': 'recomputeTitle' }, t('recomputeTitle')),
+      el('p', { id: 'recompute-scope', class: 'hint' }),
+      el('button', { type: 'button', id: 'recompute', 'aria-describedby': 'recompute-scope', 'data-i18n': 'recompute' }, t('recompute')),
+      el('p', { id: 'recompute-status', role: 'status' })),
     el('section', { id: 'map-checklist', class: 'panel', 'aria-labelledby': 'map-checklist-title', hidden: !isProvince() },
       el('h3', { id: 'map-checklist-title', 'data-i18n': 'checklistTitle' }, t('checklistTitle')), el('ol', { class: 'checklist' })),
     el('section', { id: 'map-packages', class: 'panel', 'aria-labelledby': 'map-packages-title', hidden: !isOperator() },
@@ -371,7 +393,7 @@ function build(section) {
 
   if (hasSurveyLayers()) {
     filters.addEventListener('change', onFilterChange);
-    filters.addEventListener('reset', () => setTimeout(() => { readFilters(); applyFilters(); }, 0));
+    filters.addEventListener('reset', () => setTimeout(() => { readFilters(); applyFilters(); renderRecompute(); }, 0));
     filters.addEventListener('submit', (ev) => ev.preventDefault());
   }
   section.addEventListener('keydown', (ev) => {
@@ -391,6 +413,7 @@ function build(section) {
       if (b) openPoint(Number(b.dataset.point), true);
     });
   }
+  $('#recompute').addEventListener('click', recompute);
   $('#map-packages').addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-package]');
     if (b) openPackage(Number(b.dataset.package), true);
@@ -416,6 +439,7 @@ function onFilterChange(ev) {
     else if (!m.filters.province) m.map.fitBounds(VIETNAM, { duration: 0 });
   }
   if (ev.target.name === 'submission' && m.filters.submission) fitSubmission(Number(m.filters.submission));
+  renderRecompute();
 }
 
 // ---- the map -----------------------------------------------------------------
@@ -527,8 +551,8 @@ function onMapHover(e) {
   const cm = admin.find((f) => f.layer.id === 'communes-fill');
   const pv = admin.find((f) => f.layer.id === 'provinces-fill');
   let text = '';
-  if (over[0] && over[0].layer.id === 'points') text = over[0].properties.village + ' — ' + num(over[0].properties.households) + (state.lang === 'vi' ? ' hộ' : ' households');
-  else if (over[0] && over[0].layer.id === 'points-cluster') text = num(over[0].properties.count) + (state.lang === 'vi' ? ' thôn, ' : ' villages, ') + num(over[0].properties.households) + (state.lang === 'vi' ? ' hộ' : ' households');
+  if (over[0] && over[0].layer.id === 'points') text = over[0].properties.village + ' — ' + num(over[0].properties.households) + (state.lang === 'vi' ? ' hộ' : ' ' + plural(over[0].properties.households, 'household', 'households'));
+  else if (over[0] && over[0].layer.id === 'points-cluster') text = num(over[0].properties.count) + (state.lang === 'vi' ? ' thôn, ' : ' ' + plural(over[0].properties.count, 'village', 'villages') + ', ') + num(over[0].properties.households) + (state.lang === 'vi' ? ' hộ' : ' ' + plural(over[0].properties.households, 'household', 'households'));
   else if (over[0] && over[0].layer.id === 'packages-fill') text = over[0].properties.name + ' — ' + (t('pkgStatus')[over[0].properties.status] || over[0].properties.status);
   else if (cm) text = cm.properties.name + (pv ? ', ' + pv.properties.name : '');
   else if (pv) text = pv.properties.name;
@@ -600,6 +624,9 @@ function updateStatus() {
   else s.textContent = '';
 }
 
+// villageOrder sorts names as people count: Cụm 2 before Cụm 10.
+const villageOrder = new Intl.Collator('vi', { numeric: true });
+
 // updateInView lists the villages drawn in the view, so every village
 // on the screen is also a button a keyboard reaches.
 function updateInView() {
@@ -608,7 +635,7 @@ function updateInView() {
   if (m.map.getZoom() >= POINT_ZOOM) {
     for (const f of m.map.queryRenderedFeatures({ layers: ['points'] })) seen.set(f.properties.id, f.properties);
   }
-  const all = [...seen.values()].sort((a, b) => String(a.village).localeCompare(String(b.village), 'vi') || a.id - b.id);
+  const all = [...seen.values()].sort((a, b) => villageOrder.compare(String(a.village), String(b.village)) || a.id - b.id);
   m.inViewMore = all.length > IN_VIEW_MAX;
   m.inView = all.slice(0, IN_VIEW_MAX);
   renderInView();
@@ -895,6 +922,102 @@ async function onDecisionClick(ev) {
   }
 }
 
+// ---- areas ---------------------------------------------------------------------
+
+// recompute groups the accepted villages into areas again (reviewers): of
+// the province chosen in the filters, or of every province. The server
+// runs it as a job; the panel shows its progress, then what it made, and
+// the map draws the new areas and sites.
+async function recompute() {
+  if (m.recompute.busy) return;
+  const province = m.filters.province;
+  const r = { busy: true, province, job: null, error: null };
+  m.recompute = r;
+  renderRecompute();
+  try {
+    let job = await api('POST', '/api/v1/areas/recompute', province ? { province } : {});
+    while (job.status === 'running') {
+      r.job = job;
+      renderRecompute();
+      await new Promise((resolve) => { setTimeout(resolve, 400); });
+      if (m.recompute !== r) return; // logged out meanwhile
+      job = await api('GET', '/api/v1/areas/jobs/' + job.id);
+    }
+    r.job = job;
+  } catch (e) {
+    if (e.status === 401) return;
+    r.error = e instanceof APIError ? e.both() : { vi: String(e), en: String(e) };
+  }
+  r.busy = false;
+  if (m.recompute !== r) return;
+  renderRecompute();
+  if (!r.job || r.job.status !== 'done') return;
+  refreshTiles();
+  // An area open in the details may have changed, or be gone.
+  if (m.detail && m.detail.kind === 'area') {
+    try {
+      const a = await api('GET', '/api/v1/areas/' + m.detail.data.id);
+      m.detail = { kind: 'area', data: a.area };
+    } catch (e) {
+      if (e.status === 401) return;
+      m.detail = null;
+    }
+    renderDetail();
+  }
+  hooks.dataChanged();
+}
+
+// jobSummary adds up a job's provinces: villages, areas, sites, and how
+// many areas changed each way ("kept" is no change).
+function jobSummary(job) {
+  const s = { provinces: 0, points: 0, areas: 0, sites: 0, changes: {} };
+  for (const p of job.results || []) {
+    s.provinces++;
+    s.points += p.points;
+    s.areas += p.areas;
+    s.sites += p.sites;
+    for (const [k, n] of Object.entries(p.changes || {})) s.changes[k] = (s.changes[k] || 0) + n;
+  }
+  return s;
+}
+
+function renderRecompute() {
+  const box = $('#map-areas');
+  if (!box || !isReviewer()) return;
+  const r = m.recompute;
+  $('#recompute-scope').textContent = t('recomputeScope')(m.filters.province);
+  const b = $('#recompute');
+  b.disabled = r.busy;
+  box.setAttribute('aria-busy', r.busy ? 'true' : 'false');
+  const out = $('#recompute-status');
+  out.className = '';
+  out.removeAttribute('data-state');
+  if (r.busy) {
+    out.textContent = t('recomputing')(r.job);
+    out.dataset.state = 'running';
+  } else if (r.error) {
+    out.textContent = r.error[state.lang];
+    out.className = 'error';
+    out.dataset.state = 'failed';
+  } else if (r.job && r.job.status === 'failed') {
+    out.textContent = t('recomputeFailed')(r.job);
+    out.className = 'error';
+    out.dataset.state = 'failed';
+  } else if (r.job) {
+    const sum = jobSummary(r.job);
+    out.dataset.state = 'done';
+    if (!sum.provinces) {
+      out.textContent = t('recomputeNone');
+    } else {
+      const order = ['new', 'grown', 'shrunk', 'merged', 'split', 'changed', 'removed'];
+      const cs = order.filter((k) => sum.changes[k]).map((k) => [k, sum.changes[k]]);
+      out.textContent = t('recomputed')(sum, r.province) + ' ' + t('recomputeChanges')(cs);
+    }
+  } else {
+    out.textContent = '';
+  }
+}
+
 // refreshTiles asks for the survey layers again after a decision. The
 // sources are made anew with a new query string (so no cached tile of the
 // old state is reused), their layers put back as they were, filters
@@ -951,6 +1074,7 @@ async function loadData() {
 function renderPanels() {
   renderFilterOptions();
   renderQueue();
+  renderRecompute();
   renderChecklist();
   renderPackages();
 }
@@ -1064,7 +1188,7 @@ function packageDetail(body, p) {
   body.append(el('h3', { id: 'detail-title' }, p.name),
     dl([
       ['province', provinceName(p.province_code)], ['statusL', t('pkgStatus')[p.status] || p.status],
-      ['pkgVersion', p.version || p.published_version || ''], ['deadline', p.deadline ? when(p.deadline) : ''],
+      ['pkgVersion', p.version || p.published_version || ''], ['deadline', p.deadline ? vnTime(p.deadline) : ''],
       ['ceiling', p.ceiling_vnd ? billions(p.ceiling_vnd) : ''], ['technology', p.technology],
       ['areasL', num(p.totals.areas)], ['aPoints', num(p.totals.points)], ['households', num(p.totals.households)],
       ['sites', num(p.totals.sites)], ['cost', billions(p.totals.cost_vnd)], ['withdrawnWhy', p.withdrawn_reason],
@@ -1133,7 +1257,8 @@ export async function refresh() {
 export function reset() {
   if (m.map) m.map.remove();
   if (m.section) m.section.textContent = '';
-  Object.assign(m, { map: null, section: null, loaded: false, applied: {}, submissions: [], returnedPoints: [], detail: null, focus: null, hover: null, box: null, tilesVersion: 0, inView: [] });
+  Object.assign(m, { map: null, section: null, loaded: false, applied: {}, submissions: [], returnedPoints: [], detail: null, focus: null, hover: null, box: null, tilesVersion: 0, inView: [],
+    recompute: { busy: false, province: '', job: null, error: null } });
   m.selection.clear();
   for (const k of Object.keys(m.filters)) m.filters[k] = '';
   if (window.phusong) delete window.phusong.map;

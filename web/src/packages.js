@@ -3,14 +3,15 @@
 // out areas with the reason, a small map), save them as drafts and the
 // rule itself; list the packages; edit one (fields, criteria, areas),
 // publish it or withdraw it; its versions, files and downloads. Province
-// officers see the same list and packages read-only. Operators keep their
-// list on the map (map.js).
+// officers see the same list and packages read-only; operators too, for
+// the packages they may see (published and withdrawn), with each version's
+// files to download. The map lists them as well (map.js).
 //
 // A chunk of its own, loaded the first time the view is shown; MapLibre is
 // imported only when the first preview is drawn on the map, so reviewers
 // who only edit do not fetch it here.
 import {
-  T, addStrings, state, $, t, el, api, msg, both, num, billions, provinceName, isReviewer, hooks, APIError,
+  T, addStrings, state, $, t, el, api, msg, both, num, billions, provinceName, isReviewer, isOperator, hooks, APIError, vnInput, vnTime, plural,
 } from './core.js';
 
 addStrings({
@@ -33,11 +34,13 @@ addStrings({
     pvMapLabel: 'Bản đồ xem trước: các vùng tô màu theo gói thầu trên nền ranh giới tỉnh. Phím mũi tên để di chuyển, + và − để phóng to, thu nhỏ.',
     saveDrafts: 'Lưu thành bản nháp', savedDrafts: (n) => 'Đã lưu ' + n + ' gói thầu bản nháp.',
     ruleName: 'Tên quy tắc (để dùng lại)', saveRule: 'Lưu quy tắc', savedRuleOk: (r) => 'Đã lưu quy tắc “' + r.name + '”.',
-    listTitle: '2. Danh sách gói thầu', listEmpty: 'Chưa có gói thầu nào.',
+    listTitle: '2. Danh sách gói thầu', listTitleRO: 'Danh sách gói thầu', listEmpty: 'Chưa có gói thầu nào.',
+    listEmptyOperator: 'Chưa có gói thầu nào được công bố. Các gói thầu sẽ hiển thị ở đây khi Cục Viễn thông công bố: danh sách thôn, bản đồ khu vực và tệp tải về để lập hồ sơ dự thầu.',
+    pkIntroOperator: 'Các gói thầu Cục Viễn thông đã công bố: mở một gói để xem các vùng, yêu cầu kỹ thuật, tiêu chí đánh giá và tải hồ sơ (tệp ZIP chứa tất cả). Gói đã rút ghi lý do rút; tệp của gói đã rút không còn tải được.',
     pkColStatus: 'Trạng thái', colVersion: 'Phiên bản công bố', colChanged: 'Thay đổi chưa công bố', colDeadline: 'Hạn nộp hồ sơ', colCeiling: 'Giá trần',
     yes: 'Có', no: 'Không', open: (p) => 'Mở gói ' + p.name,
     pkStatus: { draft: 'Bản nháp', published: 'Đã công bố', withdrawn: 'Đã rút' },
-    editTitle: (p) => '3. Gói thầu số ' + p.id + ': ' + p.name, pkClose: 'Đóng',
+    editTitle: (p) => 'Gói thầu số ' + p.id + ': ' + p.name, pkClose: 'Đóng',
     fieldsLegend: 'Thông tin gói thầu', fName: 'Tên gói thầu', fDeadline: 'Hạn nộp hồ sơ dự thầu (giờ Việt Nam)',
     fCeiling: 'Giá trần (đồng)', fProposed: (v) => 'Đề xuất theo dự toán các vùng: ' + num(v) + ' đồng (' + billions(v) + ').',
     useProposed: 'Dùng giá đề xuất', fTechnology: 'Công nghệ tối thiểu', fRSRP: 'RSRP tối thiểu khi nghiệm thu (dBm)',
@@ -89,11 +92,13 @@ addStrings({
     pvMapLabel: 'Preview map: the areas coloured by package over the province boundaries. Arrow keys pan, + and − zoom.',
     saveDrafts: 'Save as drafts', savedDrafts: (n) => 'Saved ' + n + (n === 1 ? ' draft package.' : ' draft packages.'),
     ruleName: 'Rule name (to use it again)', saveRule: 'Save the rule', savedRuleOk: (r) => 'Saved the rule “' + r.name + '”.',
-    listTitle: '2. Packages', listEmpty: 'No package yet.',
+    listTitle: '2. Packages', listTitleRO: 'Packages', listEmpty: 'No package yet.',
+    listEmptyOperator: 'No bid package is published yet. Bid packages will appear here once the Telecommunications Department publishes them: the villages, a map of each area and files to download for your bid.',
+    pkIntroOperator: 'The bid packages the Telecommunications Department has published: open one for its areas, technical requirements and evaluation criteria, and download its files (the ZIP holds them all). A withdrawn package says why; its files can no longer be downloaded.',
     pkColStatus: 'Status', colVersion: 'Published version', colChanged: 'Unpublished changes', colDeadline: 'Bids due', colCeiling: 'Ceiling price',
     yes: 'Yes', no: 'No', open: (p) => 'Open ' + p.name,
     pkStatus: { draft: 'Draft', published: 'Published', withdrawn: 'Withdrawn' },
-    editTitle: (p) => '3. Package ' + p.id + ': ' + p.name, pkClose: 'Close',
+    editTitle: (p) => 'Package ' + p.id + ': ' + p.name, pkClose: 'Close',
     fieldsLegend: 'Package details', fName: 'Package name', fDeadline: 'Bid deadline (Vietnam time)',
     fCeiling: 'Ceiling price (VND)', fProposed: (v) => "Proposed from the areas' estimates: " + num(v) + ' VND (' + billions(v) + ').',
     useProposed: 'Use the proposed price', fTechnology: 'Least technology', fRSRP: 'Minimum RSRP for acceptance (dBm)',
@@ -152,16 +157,9 @@ const P = {
 
 // ---- Vietnam time ---------------------------------------------------------
 // The deadlines are Vietnam time (UTC+7, no daylight saving) whatever the
-// browser's zone: datetime-local shows and takes them as such and the
-// API gets RFC 3339 with the +07:00 offset.
-const VN = 7 * 3600e3;
-const vnInput = (iso) => (iso ? new Date(new Date(iso).getTime() + VN).toISOString().slice(0, 16) : '');
+// browser's zone: datetime-local shows and takes them as such (vnInput,
+// core.js) and the API gets RFC 3339 with the +07:00 offset.
 const vnRFC3339 = (v) => (v ? v.slice(0, 16) + ':00+07:00' : null);
-function vnTime(iso) {
-  if (!iso) return '';
-  const s = vnInput(iso);
-  return s.slice(8, 10) + '/' + s.slice(5, 7) + '/' + s.slice(0, 4) + ' ' + s.slice(11, 16);
-}
 
 // ---- small pieces ---------------------------------------------------------------
 
@@ -274,18 +272,23 @@ function renderBusy() {
 
 function build(section) {
   const reviewer = isReviewer();
+  // Only reviewers have the numbered steps (build, list, edit); the others
+  // read the list and a package.
+  const intro = reviewer ? 'pkIntro' : isOperator() ? 'pkIntroOperator' : 'pkIntroProvince';
+  const listTitle = reviewer ? 'listTitle' : 'listTitleRO';
+  const listEmpty = isOperator() ? 'listEmptyOperator' : 'listEmpty';
   section.append(
     el('h2', { id: 'pk-title', 'data-i18n': 'pkTitle' }, t('pkTitle')),
-    el('p', { class: 'hint', 'data-i18n': reviewer ? 'pkIntro' : 'pkIntroProvince' }, t(reviewer ? 'pkIntro' : 'pkIntroProvince')),
+    el('p', { class: 'hint', 'data-i18n': intro }, t(intro)),
     el('p', { id: 'pk-notice', role: 'status', tabindex: '-1' }));
   if (reviewer) section.append(buildRuleForm());
   section.append(
-    el('h3', { id: 'pk-list-title', 'data-i18n': 'listTitle' }, t('listTitle')),
-    el('p', { id: 'pk-list-empty', class: 'hint', hidden: true, 'data-i18n': 'listEmpty' }, t('listEmpty')),
+    el('h3', { id: 'pk-list-title', 'data-i18n': listTitle }, t(listTitle)),
+    el('p', { id: 'pk-list-empty', class: 'hint', hidden: true, 'data-i18n': listEmpty }, t(listEmpty)),
     el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'pk-list-title', tabindex: '0' },
       el('table', { id: 'pk-list', class: 'stack', role: 'table' },
-        head([['colName'], ['pkColProvince'], ['pkColStatus'], ['colVersion', 'num'], ['colChanged'], ['pkColAreas', 'num'], ['pkColHouseholds', 'num'],
-          ['pkColSites', 'num'], ['pkColCost', 'num'], ['colDeadline'], ['colCeiling', 'num']]),
+        head([['colName'], ['pkColProvince'], ['pkColStatus'], ['colVersion', 'num'], ...(isOperator() ? [] : [['colChanged']]), ['pkColAreas', 'num'],
+          ['pkColHouseholds', 'num'], ['pkColSites', 'num'], ['pkColCost', 'num'], ['colDeadline'], ['colCeiling', 'num']]),
         el('tbody', { role: 'rowgroup' }))),
     el('section', { id: 'pk-detail', class: 'card pk-detail', hidden: true, tabindex: '-1', 'aria-labelledby': 'pk-detail-title' }));
   section.addEventListener('click', onClick);
@@ -559,9 +562,11 @@ function renderList() {
     tb.append(el('tr', { role: 'row', 'data-id': p.id, 'data-status': p.status, class: P.detail && P.detail.id === p.id ? 'current' : null },
       cell('colName', null, el('button', { type: 'button', class: 'link', 'data-open': p.id, 'aria-label': t('open')(p) }, p.name)),
       cell('pkColProvince', null, provinceName(p.province_code)),
-      cell('pkColStatus', null, badge(p.status)),
+      cell('pkColStatus', null, badge(p.status),
+        p.status === 'withdrawn' && p.withdrawn_reason ? el('span', { class: 'why' }, ' ' + t('pkWithdrawnWhy') + ': ' + p.withdrawn_reason) : null),
       cell('colVersion', { class: 'num' }, p.published_version ? String(p.published_version) : '—'),
-      cell('colChanged', null, p.changed ? t('yes') : t('no')),
+      // Operators see published versions only: nothing is unpublished for them.
+      isOperator() ? null : cell('colChanged', null, p.changed ? t('yes') : t('no')),
       cell('pkColAreas', { class: 'num' }, num(p.totals.areas)), cell('pkColHouseholds', { class: 'num' }, num(p.totals.households)),
       cell('pkColSites', { class: 'num' }, num(p.totals.sites)), cell('pkColCost', { class: 'num' }, billions(p.totals.cost_vnd)),
       cell('colDeadline', null, p.deadline ? vnTime(p.deadline) : '—'),
@@ -745,7 +750,7 @@ function patchFromForm() {
 function renderDetail() {
   const d = P.detail;
   if (!d || !$('#pk-detail-title')) return;
-  $('#pk-detail-title').textContent = t('editTitle')(d);
+  $('#pk-detail-title').textContent = (isReviewer() ? '3. ' : '') + t('editTitle')(d);
   const status = $('#pk-detail-status');
   status.textContent = '';
   const latest = (d.versions || []).find((v) => v.version === d.published_version);

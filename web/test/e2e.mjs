@@ -15,6 +15,7 @@
 // or request leaving the server's origin.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -108,8 +109,10 @@ function assertClean(w) {
   assert.deepEqual(w.problems, [], `${w.name}: the page had problems`);
 }
 
-async function newPage(browser, name, at = origin) {
-  const context = await browser.newContext({ viewport: tablet, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: false });
+// newPage opens a tablet-sized page in Vietnamese, in Vietnam's time zone
+// unless timezoneId says another.
+async function newPage(browser, name, at = origin, timezoneId = 'Asia/Ho_Chi_Minh') {
+  const context = await browser.newContext({ viewport: tablet, locale: 'vi-VN', timezoneId, acceptDownloads: false });
   context.setDefaultTimeout(20_000);
   // PHUSONG_E2E_DELAY_MS holds every API answer back that long: a slow
   // server shows the races between the page and this script (a check
@@ -370,7 +373,7 @@ try {
   await textSettles(anon.page, 'h1', /Phủ sóng — xóa thôn lõm sóng/);
   await anon.page.waitForFunction(() => document.querySelectorAll('#provinces tbody tr').length === 34);
   await textSettles(anon.page, '#provinces tbody', /Lai Châu/);
-  for (const s of ['#province-view', '#review-view', '#operator-view', '#logout']) assert.equal(await anon.page.isHidden(s), true, `${s} hidden when logged out`);
+  for (const s of ['#province-view', '#review-view', '#logout']) assert.equal(await anon.page.isHidden(s), true, `${s} hidden when logged out`);
   assert.ok(!anon.requests.some((r) => r.includes('/api/v1/auth/me')), 'no /auth/me before any login');
   // The public dashboard is off here: nothing asks for it, nothing shows it.
   assert.ok(!anon.requests.some((r) => r.includes('/api/v1/dashboard')), 'no dashboard request when it is not public');
@@ -392,7 +395,7 @@ try {
   const prov = await newPage(browser, 'province');
   await login(prov, province);
   await visible(prov.page, '#province-view');
-  for (const s of ['#review-view', '#operator-view', '#login-panel']) assert.equal(await prov.page.isHidden(s), true, `${s} hidden for a province officer`);
+  for (const s of ['#review-view', '#login-panel']) assert.equal(await prov.page.isHidden(s), true, `${s} hidden for a province officer`);
   await textSettles(prov.page, '#role-line', /^Cán bộ tỉnh — Tỉnh Lai Châu$/);
   await textSettles(prov.page, '#mine-counts', 'Tỉnh chưa nộp lượt nào.');
   const tpl = await prov.page.getAttribute('#template-link', 'href');
@@ -476,7 +479,7 @@ try {
   step('reviewer: return');
   await view(rev, 'work');
   await visible(rev.page, '#review-view');
-  for (const s of ['#province-view', '#operator-view']) assert.equal(await rev.page.isHidden(s), true, `${s} hidden for a reviewer`);
+  assert.equal(await rev.page.isHidden('#province-view'), true, '#province-view hidden for a reviewer');
   await textSettles(rev.page, '#role-line', 'Cán bộ thẩm định (Cục Viễn thông)');
   const card1 = `#queue li[data-id="${firstID}"]`;
   await visible(rev.page, card1);
@@ -771,13 +774,27 @@ try {
   assertClean(rev);
 
   // Areas: grouped from the accepted villages; click one for its figures.
+  // The reviewer updates the areas from the map page, for the province
+  // chosen in the filters; the map then draws the new areas.
   step('reviewer: an area');
-  const job = await apiCall(reviewer, 'POST', '/api/v1/areas/recompute', { province: '12', wait: true });
-  assert.equal(job.status, 'done');
   await rev.page.reload();
   await view(rev, 'map');
+  await mapReady(rev.page, 'points');
+  await visible(rev.page, '#recompute');
+  await textSettles(rev.page, '#recompute-scope', /^Gộp các thôn đã chấp nhận của tất cả các tỉnh \(chọn một tỉnh ở bộ lọc/);
+  await rev.page.selectOption('#f-province', '12');
+  await textSettles(rev.page, '#recompute-scope', 'Gộp các thôn đã chấp nhận của Tỉnh Lai Châu thành vùng lõm sóng, rồi tính lại trạm đề xuất và chi phí.');
   const lc1 = subPoints.find((f) => f.properties.ref_id === 'LC-001').geometry.coordinates;
   await jump(rev.page, lc1, 11);
+  assert.equal(await rev.page.evaluate(() => window.phusong.map.querySourceFeatures('areas', { sourceLayer: 'areas' }).length), 0, 'no area before the update');
+  const recomputeResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/areas/recompute');
+  await rev.page.locator('#recompute').click();
+  const rc = await recomputeResp;
+  assert.equal(rc.status(), 202, 'the update runs as a job');
+  assert.deepEqual(rc.request().postDataJSON(), { province: '12' });
+  await rev.page.locator('#recompute-status[data-state="done"]').waitFor();
+  await textSettles(rev.page, '#recompute-status', 'Đã cập nhật vùng lõm sóng của Tỉnh Lai Châu: 2 thôn, 2 vùng, 2 trạm đề xuất. Thay đổi: 2 vùng mới.');
+  assert.equal(await rev.page.isDisabled('#recompute'), false);
   await mapReady(rev.page, 'areas');
   // A pixel inside the area, away from its village and site.
   const inArea = await pixelIn(rev.page, 'areas-fill', ['points', 'sites']);
@@ -792,6 +809,8 @@ try {
   }
   await checkUsable(rev);
   await shot(rev, 'reviewer-map-area-vi.png');
+  await rev.page.locator('#f-reset').click();
+  await textSettles(rev.page, '#recompute-scope', /của tất cả các tỉnh/);
   assertClean(rev);
 
   step('reviewer: English');
@@ -929,7 +948,11 @@ try {
   assert.equal(await rev.page.inputValue('#pk-f-ceiling'), proposed);
   await rev.page.locator('#pk-f-ceiling').fill('9000000000');
   await rev.page.locator('#pk-f-name').fill(pkgName);
-  const due = new Date(Date.now() + 30 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10) + 'T17:00';
+  // 06:00 in Vietnam is 23:00 of the day before in UTC: the operator's
+  // page, in UTC, must still show Vietnam's day and hour.
+  const dueDate = new Date(Date.now() + 30 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
+  const due = dueDate + 'T06:00';
+  const dueDay = dueDate.split('-').reverse().join('/');
   await rev.page.locator('#pk-f-deadline').fill(due);
   const patchResp = rev.page.waitForResponse((r) => r.request().method() === 'PATCH' && new URL(r.url()).pathname === `/api/v1/packages/${pkgID}`);
   await rev.page.locator('#pk-save').click();
@@ -948,7 +971,7 @@ try {
   assert.ok((await rev.page.locator('#pk-versions ul.files li').count()) >= 10, 'every file of the version is listed');
   await textSettles(rev.page, '#pk-versions code.sha >> nth=0', published.zip_sha256);
   await visible(rev.page, `${pkgRow}[data-status="published"]`);
-  await textSettles(rev.page, pkgRow, new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 Không 2 106 2 [\\d,]+ tỷ đồng \\d\\d/\\d\\d/\\d{4} 17:00 9 tỷ đồng$`));
+  await textSettles(rev.page, pkgRow, new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 Không 2 106 2 [\\d,]+ tỷ đồng ${dueDay} 06:00 9 tỷ đồng$`));
   // A second version needs a change note: its field shows now.
   await visible(rev.page, '#pk-change-note');
   await visible(rev.page, '#pk-withdraw-form');
@@ -976,9 +999,11 @@ try {
   await visible(rev.page, '#pk-detail');
   assertClean(rev);
 
-  // Operator: the published package on the map, its files to download.
+  // Operator: the published package on the map and on the packages page,
+  // its files to download. The browser runs in UTC: the deadline is still
+  // shown in Vietnam time.
   step('operator');
-  const op = await newPage(browser, 'operator');
+  const op = await newPage(browser, 'operator', origin, 'UTC');
   await login(op, operator);
   // Operators start on the map: the boundaries and the published packages
   // (none yet); no survey layer.
@@ -987,10 +1012,10 @@ try {
   assert.equal(await op.page.evaluate(() => window.phusong.map.getSource('points')), undefined, 'no points source for an operator');
   const pkgItem = `#map-packages li[data-id="${pkgID}"]`;
   await visible(op.page, pkgItem);
-  await textSettles(op.page, pkgItem, new RegExp(`^${pkgName} Đã công bố · Tỉnh Lai Châu · hạn nộp \\d\\d/\\d\\d/\\d{4} · 106 hộ$`));
+  await textSettles(op.page, pkgItem, `${pkgName} Đã công bố · Tỉnh Lai Châu · hạn nộp ${dueDay} · 106 hộ`);
   await op.page.locator(`${pkgItem} button`).click();
   await op.page.waitForFunction((n) => document.querySelector('#detail h3')?.textContent === n, pkgName);
-  await textSettles(op.page, '#detail', /Trạng thái Đã công bố Phiên bản 1 .*Giá trần 9 tỷ đồng .*Số vùng 2 Số thôn 2 Số hộ 106/);
+  await textSettles(op.page, '#detail', new RegExp(`Trạng thái Đã công bố Phiên bản 1 Hạn nộp hồ sơ ${dueDay} 06:00 Giá trần 9 tỷ đồng .*Số vùng 2 Số thôn 2 Số hộ 106`));
   const zip = op.page.locator('#detail a[data-file$=".zip"]');
   assert.equal(await zip.count(), 1, 'a ZIP to download');
   assert.equal(await op.page.getAttribute('#detail ul.files li:first-child a', 'data-file'), published.zip_name, 'the ZIP comes first');
@@ -1010,17 +1035,33 @@ try {
   assert.ok(!op.requests.some((r) => r.includes('/tiles/points') || r.includes('/tiles/areas')), 'an operator asks for no survey tiles');
   await checkUsable(op);
   await shot(op, 'operator-map-vi.png');
-  await view(op, 'work');
-  await visible(op.page, '#operator-view');
-  for (const s of ['#province-view', '#review-view']) assert.equal(await op.page.isHidden(s), true, `${s} hidden for an operator`);
+  // The packages tab lists the published package, read-only, with its
+  // files; no work tab of its own.
+  assert.equal(await op.page.isHidden('#views button[data-view="work"]'), true, 'no work tab for an operator');
+  await view(op, 'packages');
   await textSettles(op.page, '#role-line', 'Doanh nghiệp viễn thông — viettel');
-  await textSettles(op.page, '#packages-note', /Các gói thầu sẽ hiển thị ở đây/);
-  assert.ok(!op.requests.some((r) => r.includes('/api/v1/submissions')), 'an operator page asks for no submissions');
+  const opRow = `#pk-list tbody tr[data-id="${pkgID}"][data-status="published"]`;
+  await visible(op.page, opRow);
+  await textSettles(op.page, opRow, new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 2 106 2 [\\d,]+ tỷ đồng ${dueDay} 06:00 9 tỷ đồng$`));
+  assert.equal(await op.page.isHidden('#pk-list-empty'), true, 'no "none yet" note when a package is published');
+  await textSettles(op.page, '#pk-list-title', 'Danh sách gói thầu');
+  assert.equal(await op.page.locator('#pk-rule').count(), 0, 'no rule form for an operator');
+  await op.page.locator(`${opRow} button[data-open]`).click();
+  await visible(op.page, '#pk-versions .pk-version[data-version="1"]');
+  await textSettles(op.page, '#pk-detail-title', `Gói thầu số ${pkgID}: ${pkgName}`);
+  assert.equal(await op.page.inputValue('#pk-f-deadline'), due, 'the deadline field shows Vietnam time');
+  assert.equal(await op.page.getAttribute('#pk-versions ul.files li:first-child a', 'data-file'), published.zip_name, 'the ZIP comes first');
+  assert.ok((await op.page.locator('#pk-versions ul.files li').count()) >= 10, 'every file of the version is listed');
+  assert.equal(await op.page.locator('#pk-fields fieldset[disabled]').count(), 1, 'read-only for an operator');
+  assert.equal(await op.page.locator('#pk-publish, #pk-withdraw, #pk-downloads, #pk-add-form, button[data-drop]').count(), 0);
+  assert.ok(!op.requests.some((r) => /\/api\/v1\/submissions|package-rules|\/downloads/.test(r)), 'an operator asks for no submissions, rules or downloads');
   await checkUsable(op);
-  await shot(op, 'operator-vi.png');
+  await shot(op, 'operator-packages-vi.png');
   await op.page.locator('#lang').click();
   await op.page.waitForFunction(() => document.documentElement.lang === 'en');
-  await textSettles(op.page, '#packages-note', /Bid packages will appear here/);
+  await textSettles(op.page, '#pk-list-title', 'Packages');
+  await textSettles(op.page, '#pk-detail-title', `Package ${pkgID}: ${pkgName}`);
+  await textSettles(op.page, opRow, /Published 1 2 106 2 VND [\d.]+ bn/);
   await shot(op, 'operator-en.png');
   // Log out with the keyboard.
   await op.page.locator('#logout').focus();
@@ -1135,7 +1176,12 @@ try {
   await view(prov, 'packages');
   await visible(prov.page, `${pkgRow}[data-status="withdrawn"]`);
   assert.equal(await prov.page.locator('#pk-rule').count(), 0, 'no rule form for a province officer');
+  // No numbered steps: those are the reviewers' (1. build, 2. list, 3. edit).
+  // (The officer's page is in English since the step "province: English".)
+  await textSettles(prov.page, '#pk-list-title', 'Packages');
+  await textSettles(prov.page, pkgRow, /Withdrawn Withdrawn because: Điều chỉnh phạm vi theo quy hoạch mới\./);
   await prov.page.locator(`${pkgRow} button[data-open]`).click();
+  await textSettles(prov.page, '#pk-detail-title', `Package ${pkgID}: ${pkgName}`);
   await visible(prov.page, '#pk-versions .pk-version[data-version="2"]');
   assert.equal(await prov.page.locator('#pk-fields fieldset[disabled]').count(), 1);
   assert.equal(await prov.page.locator('#pk-publish, #pk-withdraw, #pk-downloads, #pk-add-form, button[data-drop]').count(), 0);
@@ -1146,6 +1192,38 @@ try {
   await checkUsable(prov);
   await shot(prov, 'province-packages-en.png');
   assertClean(prov);
+
+  // Last, as they add submissions the counts above do not expect: one
+  // invalid row, in English (singular nouns for 1), and three more
+  // villages next to "Bản Khun Há - cụm 1", numbered 2, 10 and 11.
+  step('province: one invalid row, more villages');
+  const header = fs.readFileSync(validFile, 'utf8').split('\n')[0];
+  const row = (name, ref, lat, households) => `12,03430,${name},${ref},${lat},103.583419,${households},190,partial,seasonal,mountainous,yes,2g,none,none,,-118,school,2026-01-15,Lò Văn Minh,`;
+  const extra = fs.mkdtempSync(path.join(os.tmpdir(), 'phusong-e2e-'));
+  const oneBad = path.join(extra, 'mot-dong-loi.csv');
+  fs.writeFileSync(oneBad, [header, row('Bản Không hộ', 'LC-020', 22.259, 0), ''].join('\n'));
+  const clusters = path.join(extra, 'cac-cum.csv');
+  fs.writeFileSync(clusters, [header, row('Bản Khun Há - cụm 10', 'LC-010', 22.2595, 30), row('Bản Khun Há - cụm 2', 'LC-011', 22.2605, 31),
+    row('Bản Khun Há - cụm 11', 'LC-012', 22.2615, 32), ''].join('\n'));
+  await view(prov, 'work');
+  await visible(prov.page, '#upload-form');
+  await expecting(prov, [{ method: 'POST', path: '/api/v1/submissions', status: 422 }], () => upload(prov, oneBad));
+  await textSettles(prov.page, '#upload-result', /1 of 1 row is invalid \(1 error, 0 warnings\)\./);
+  const more = await upload(prov, clusters);
+  assert.equal(more.status, 201, `more villages: ${JSON.stringify(more.body)}`);
+  await textSettles(prov.page, '#upload-result', /3 rows: 3 new points, 0 updated\./);
+  assertClean(prov);
+
+  // The villages in view are listed as people count: cụm 2 before cụm 10.
+  step('reviewer: villages in view');
+  await rev.page.reload();
+  await view(rev, 'map');
+  await mapReady(rev.page, 'points');
+  await jump(rev.page, [103.583419, 22.2598], 14);
+  const clusterNames = () => rev.page.$$eval('#in-view li button', (bs) => bs.map((b) => b.textContent.split(' — ')[0]).filter((n) => n.startsWith('Bản Khun Há')));
+  await rev.page.waitForFunction(() => [...document.querySelectorAll('#in-view li button')].filter((b) => b.textContent.startsWith('Bản Khun Há')).length === 4);
+  assert.deepEqual(await clusterNames(), ['Bản Khun Há - cụm 1', 'Bản Khun Há - cụm 2', 'Bản Khun Há - cụm 10', 'Bản Khun Há - cụm 11']);
+  assertClean(rev);
 
   // First load of the map page, cold cache, already logged in: every byte
   // over the wire (response headers and compressed bodies) until the map
