@@ -122,7 +122,7 @@ func TestVillageList(t *testing.T) {
 	if got, want := villageList(a, 5), "Thôn C, Thôn B, Thôn A"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got, want := villageList(a, 1), "Thôn C và 2 thôn khác"; got != want {
+	if got, want := villageList(a, 1), "Thôn C và 2 điểm khác"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

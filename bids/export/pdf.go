@@ -432,7 +432,7 @@ func (d pdfDoc) areas(p Package) {
 		d.tableRow(figSizes, right, false, count(f.Points), count(f.Villages), count(f.Households), count(f.Sites),
 			vnd(f.CostVND), decimalVI(f.Score, 2))
 		if v := villageList(a, 12); v != "" {
-			d.para("Thôn, bản: "+v, props.Text{Top: 1.5})
+			d.para("Điểm khảo sát (thôn, bản, cụm): "+v, props.Text{Top: 1.5})
 		}
 		if len(a.Sites) == 0 {
 			d.para("Không có trạm đề xuất.", props.Text{Color: pdfGrey, Top: 1})
@@ -451,9 +451,11 @@ func (d pdfDoc) areas(p Package) {
 // count writes a count with grouped thousands: 20.000.
 func count(n int) string { return groupThousands(int64(n)) }
 
-// villageList names up to n villages of a, the most households first, and
-// counts the rest: enough for an operator to place the area on their own
-// map, while points.csv has them all (an area may have hundreds).
+// villageList names up to n surveyed places of a (village names as the
+// points carry them, "cụm N" parts included), the most households first,
+// and counts the rest as places, not villages: "Số thôn" counts villages
+// with geo/area's rule, which merges the parts. Enough for an operator to
+// place the area on their own map; points.csv has them all.
 func villageList(a Area, n int) string {
 	households := map[string]int{}
 	for _, pt := range a.Points {
@@ -475,7 +477,7 @@ func villageList(a Area, n int) string {
 	if len(names) <= n {
 		return strings.Join(names, ", ")
 	}
-	return fmt.Sprintf("%s và %s thôn khác", strings.Join(names[:n], ", "), count(len(names)-n))
+	return fmt.Sprintf("%s và %s điểm khác", strings.Join(names[:n], ", "), count(len(names)-n))
 }
 
 // totals are a package's figures summed over its areas. Points and sites
