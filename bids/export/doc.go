@@ -55,7 +55,9 @@
 // terrain is written in Vietnamese where people read it (summary.pdf, the
 // "Địa hình" column: bằng phẳng, đồi, núi, the survey template's words) and
 // as its class code (flat, hilly, mountainous) for programs: "Mã địa hình",
-// and địa_hình in GeoJSON and KML.
+// and địa_hình in GeoJSON and KML. A point's category likewise: "Phân
+// loại" in words (trắng sóng, lõm sóng), "Mã phân loại" in code, in
+// points.csv and the "Điểm" sheet.
 //
 // Not here (issue 6): storage of published files and downloads (bids, api).
 //

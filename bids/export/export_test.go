@@ -176,9 +176,9 @@ func TestCSV(t *testing.T) {
 	}{
 		{"areas", export.AreasCSV, "Mã vùng,Phiên bản,Số điểm", []string{"101,1,2,2,150,600,1,1,2,3200000000,8.25\r\n"}},
 		{"points", export.PointsCSV, "Mã vùng,Mã điểm,Kinh độ,Vĩ độ,Thôn", []string{
-			",Sóng Vietnamobile,Mã hệ thống\r\n",
-			"101,LC-0001,104.050000,22.050000,Thôn Nà Hẩu,04321,100,trang_song,none,none,none,none,1001\r\n",
-			`"'=HYPERLINK(""x"")"`, "102,,105.070000,21.030000,Bản Mơi,04400,40,trang_song,,,,,1003\r\n",
+			",Sóng Vietnamobile,Mã hệ thống,Mã phân loại\r\n",
+			"101,LC-0001,104.050000,22.050000,Thôn Nà Hẩu,04321,100,trắng sóng,none,none,none,none,1001,trang_song\r\n",
+			`"'=HYPERLINK(""x"")"`, "102,,105.070000,21.030000,Bản Mơi,04400,40,trắng sóng,,,,,1003,trang_song\r\n",
 		}},
 		// Terrain in Vietnamese, and its class code last; a value that is
 		// no class is kept, neutralised.

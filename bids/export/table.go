@@ -50,7 +50,9 @@ func areasTable(p Package) table {
 // pointsTable has the survey file's "Mã điểm" as the survey file means it,
 // the province's ref_id, so that provinces and operators can match a row to
 // their survey; phusong's own id, which the API and the GeoJSON feature ids
-// use, is "Mã hệ thống", last so that the other columns keep their places.
+// use, is "Mã hệ thống", near the end so that the other columns keep their
+// places. The category is in Vietnamese under "Phân loại" and its code,
+// for programs, last under "Mã phân loại".
 func pointsTable(p Package) table {
 	t := table{sheet: "Điểm", columns: []column{
 		{"Mã vùng", kindInt, 10}, {"Mã điểm", kindText, 14}, {"Kinh độ", kindCoord, 12}, {"Vĩ độ", kindCoord, 12},
@@ -59,15 +61,15 @@ func pointsTable(p Package) table {
 	for _, op := range operatorNames {
 		t.columns = append(t.columns, column{"Sóng " + op, kindText, 16})
 	}
-	t.columns = append(t.columns, column{"Mã hệ thống", kindInt, 12})
+	t.columns = append(t.columns, column{"Mã hệ thống", kindInt, 12}, column{"Mã phân loại", kindText, 12})
 	for _, a := range p.Areas {
 		for _, pt := range a.Points {
 			loc := round6(pt.Location)
-			row := []any{a.ID, nfc(pt.RefID), loc[0], loc[1], nfc(pt.Village), pt.Commune, pt.Households, pt.Category}
+			row := []any{a.ID, nfc(pt.RefID), loc[0], loc[1], nfc(pt.Village), pt.Commune, pt.Households, categoryVI(pt.Category)}
 			for _, s := range pt.Signal {
 				row = append(row, s)
 			}
-			t.rows = append(t.rows, append(row, pt.ID))
+			t.rows = append(t.rows, append(row, pt.ID, nfc(pt.Category)))
 		}
 	}
 	return t
@@ -95,22 +97,33 @@ func sitesTable(p Package) table {
 // terrainVI returns the Vietnamese word of a terrain class ("núi" for
 // mountainous), the one the survey file and its template use
 // (intake.Columns), or the value itself, NFC, when it is no class.
-func terrainVI(code string) string {
-	if vi, ok := terrainWords[code]; ok {
+func terrainVI(code string) string { return wordVI(terrainWords, code) }
+
+// categoryVI does the same for a point's category ("lõm sóng" for lom_song).
+func categoryVI(code string) string { return wordVI(categoryWords, code) }
+
+func wordVI(words map[string]string, code string) string {
+	if vi, ok := words[code]; ok {
 		return vi
 	}
 	return nfc(code)
 }
 
-var terrainWords = func() map[string]string {
+var (
+	terrainWords  = columnWords("terrain")
+	categoryWords = columnWords("category")
+)
+
+// columnWords maps the codes of a survey column to their Vietnamese words.
+func columnWords(name string) map[string]string {
 	m := map[string]string{}
-	if c, ok := intake.ColumnByName("terrain"); ok {
+	if c, ok := intake.ColumnByName(name); ok {
 		for _, v := range c.Values {
 			m[v.Code] = v.VI
 		}
 	}
 	return m
-}()
+}
 
 // AreasCSV returns areas.csv: one row per area, UTF-8 with a BOM, formula-like cells neutralised.
 func AreasCSV(p Package) ([]byte, error) { return tableCSV(p, areasTable, "areas.csv") }
