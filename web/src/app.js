@@ -6,7 +6,7 @@
 // inline script (the CSP is default-src 'self'); every text from the
 // server is inserted with textContent, never as HTML.
 import {
-  T, addStrings, SESSION_HINT, state, $, t, el, msg, both, when, api, hooks, provinceName, statusBadge, plural,
+  T, addStrings, SESSION_HINT, state, $, t, el, msg, both, when, api, hooks, provinceName, statusBadge, plural, operatorName,
 } from './core.js';
 
 addStrings({
@@ -148,7 +148,7 @@ function render() {
   $('#welcome').textContent = t('welcome')(me.username);
   let line = t('role')[me.role] || me.role;
   if (me.province_name) line += ' — ' + me.province_name;
-  if (me.operator) line += ' — ' + me.operator;
+  if (me.operator) line += ' — ' + operatorName(me.operator);
   $('#role-line').textContent = line;
 
   if (role === 'province') {

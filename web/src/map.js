@@ -17,7 +17,7 @@ import {
 } from 'maplibre-gl';
 import {
   T, addStrings, state, $, t, el, api, both, msg, when, day, num, billions, provinceName, statusBadge,
-  isReviewer, isProvince, isOperator, hooks, APIError, vnTime, vnDay, plural,
+  isReviewer, isProvince, isOperator, hooks, APIError, vnTime, vnDay, plural, operatorName,
 } from './core.js';
 
 // MapLibre starts its worker from this same-origin module (copied into
@@ -42,7 +42,7 @@ const C = {
 
 addStrings({
   vi: {
-    mapTitle: 'Bản đồ thẩm định', mapLabel: 'Bản đồ các thôn lõm sóng, vùng lõm sóng và trạm đề xuất. Dùng phím mũi tên để di chuyển, + và − để phóng to, thu nhỏ.',
+    mapTitle: 'Bản đồ thẩm định', mapTitleProvince: 'Bản đồ khảo sát của tỉnh', mapTitleOperator: 'Bản đồ gói thầu', mapLabel: 'Bản đồ các thôn lõm sóng, vùng lõm sóng và trạm đề xuất. Dùng phím mũi tên để di chuyển, + và − để phóng to, thu nhỏ.',
     filters: 'Lọc dữ liệu', fProvince: 'Tỉnh', fAllProvinces: 'Tất cả các tỉnh', fStatus: 'Trạng thái thẩm định', fAll: 'Tất cả',
     fCategory: 'Loại', fSubmission: 'Lượt nộp', fAllSubmissions: 'Tất cả lượt nộp', fFrom: 'Nộp từ ngày', fTo: 'Đến ngày',
     fReset: 'Bỏ lọc', stSubmitted: 'Chờ thẩm định', stAccepted: 'Đã chấp nhận', stReturned: 'Bị trả lại',
@@ -112,7 +112,7 @@ addStrings({
     recomputeFailed: (j) => 'Không cập nhật được vùng lõm sóng (lượt tính số ' + j.id + '). Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.',
   },
   en: {
-    mapTitle: 'Review map', mapLabel: 'Map of villages without usable signal, dead-zone areas and proposed sites. Arrow keys pan, + and − zoom.',
+    mapTitle: 'Review map', mapTitleProvince: "The province's survey map", mapTitleOperator: 'Bid packages map', mapLabel: 'Map of villages without usable signal, dead-zone areas and proposed sites. Arrow keys pan, + and − zoom.',
     filters: 'Filters', fProvince: 'Province', fAllProvinces: 'All provinces', fStatus: 'Review status', fAll: 'All',
     fCategory: 'Category', fSubmission: 'Submission', fAllSubmissions: 'All submissions', fFrom: 'Submitted from', fTo: 'Until',
     fReset: 'Clear filters', stSubmitted: 'Awaiting review', stAccepted: 'Accepted', stReturned: 'Returned',
@@ -388,7 +388,9 @@ function build(section) {
     el('section', { id: 'detail', class: 'panel', 'aria-live': 'polite', tabindex: '-1' }, el('div', { class: 'body' })),
     hasSurveyLayers() ? el('section', { id: 'in-view', class: 'panel', 'aria-labelledby': 'in-view-title' },
       el('h3', { id: 'in-view-title', 'data-i18n': 'inViewTitle' }, t('inViewTitle')), el('p', { class: 'hint' }), el('ul', { class: 'plain' })) : null);
-  section.append(el('h2', { id: 'map-title', class: 'visually-hidden', 'data-i18n': 'mapTitle' }, t('mapTitle')),
+  // Only reviewers review on it: the others' map is named for what it shows them.
+  const title = isOperator() ? 'mapTitleOperator' : isProvince() ? 'mapTitleProvince' : 'mapTitle';
+  section.append(el('h2', { id: 'map-title', class: 'visually-hidden', 'data-i18n': title }, t(title)),
     el('div', { class: 'map-layout' }, side, main, detail));
 
   if (hasSurveyLayers()) {
@@ -737,9 +739,8 @@ function renderDetail() {
       el('caption', null, t('signalTitle')),
       el('thead', null, el('tr', null, el('th', { scope: 'col' }, t('operatorCol')), el('th', { scope: 'col' }, t('signalCol')), el('th', { scope: 'col', class: 'num' }, t('rsrpCol')))));
     const tb = el('tbody');
-    const names = { viettel: 'Viettel', vinaphone: 'VinaPhone', mobifone: 'MobiFone', vietnamobile: 'Vietnamobile' };
     for (const s of p.signals) {
-      tb.append(el('tr', null, el('th', { scope: 'row' }, names[s.operator] || s.operator), el('td', null, t('signal')[s.signal] || s.signal),
+      tb.append(el('tr', null, el('th', { scope: 'row' }, operatorName(s.operator)), el('td', null, t('signal')[s.signal] || s.signal),
         el('td', { class: 'num' }, s.rsrp_dbm ? String(s.rsrp_dbm) : '—')));
     }
     sig.append(tb);

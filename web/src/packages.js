@@ -653,7 +653,9 @@ function buildDetail() {
       el('p', { id: 'pk-areas-none', class: 'hint', 'data-i18n': 'areasNone' }, t('areasNone')),
       el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'pk-areas-title', tabindex: '0' },
         el('table', { id: 'pk-areas-table', class: 'stack', role: 'table' },
-          head([['pkColId'], ['colPinned', 'num'], ['colStale'], ['pkColHouseholds', 'num'], ['pkColSites', 'num'], ['pkColCost', 'num'], ['pkColScore', 'num'], ['colElsewhere'], ['drop']]),
+          // "Changed since" and "Drop" are the editors' columns.
+          head([['pkColId'], ['colPinned', 'num'], ...(isReviewer() ? [['colStale']] : []), ['pkColHouseholds', 'num'], ['pkColSites', 'num'], ['pkColCost', 'num'], ['pkColScore', 'num'],
+            ...(isReviewer() ? [['colElsewhere'], ['drop']] : [])]),
           el('tbody', { role: 'rowgroup' }))),
       edit ? el('form', { id: 'pk-add-form', class: 'inline', novalidate: true },
         field(FIELD_IDS.area_id, 'addArea', el('input', { type: 'number', name: 'area_id', min: '1', step: '1', inputmode: 'numeric' })),
@@ -766,16 +768,17 @@ function renderDetail() {
   const tb = $('#pk-areas-table tbody');
   tb.textContent = '';
   const edit = isReviewer() && d.status !== 'withdrawn';
+  const editor = isReviewer(); // the table's columns, as built (buildDetail)
   for (const a of d.areas || []) {
     tb.append(el('tr', { role: 'row', 'data-area': a.id, 'data-stale': a.stale ? 'true' : 'false' },
       cell('pkColId', null, String(a.id)), cell('colPinned', { class: 'num' }, String(a.version)),
-      cell('colStale', null, a.stale ? t('staleYes')(a) : t('no')),
+      editor ? cell('colStale', null, a.stale ? t('staleYes')(a) : t('no')) : null,
       cell('pkColHouseholds', { class: 'num' }, num(a.households)), cell('pkColSites', { class: 'num' }, num(a.sites)),
       cell('pkColCost', { class: 'num' }, billions(a.cost_vnd)), cell('pkColScore', { class: 'num' }, num(Math.round(a.score * 10) / 10)),
       // Moved out of a package whose published version still holds it:
       // publishing this one is refused until that is settled.
-      cell('colElsewhere', a.published_elsewhere ? { class: 'warn' } : null, a.published_elsewhere ? t('elsewhere')(a.published_elsewhere) : ''),
-      cell('drop', null, edit ? el('button', { type: 'button', class: 'small', 'data-drop': a.id, 'data-busy': '', 'aria-label': t('dropLabel')(a) }, t('drop')) : null)));
+      editor ? cell('colElsewhere', a.published_elsewhere ? { class: 'warn' } : null, a.published_elsewhere ? t('elsewhere')(a.published_elsewhere) : '') : null,
+      editor ? cell('drop', null, edit ? el('button', { type: 'button', class: 'small', 'data-drop': a.id, 'data-busy': '', 'aria-label': t('dropLabel')(a) }, t('drop')) : null) : null));
   }
   $('#pk-areas-none').hidden = (d.areas || []).length > 0;
   $('#pk-areas-table').hidden = !(d.areas || []).length;

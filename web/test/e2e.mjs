@@ -1039,7 +1039,7 @@ try {
   // files; no work tab of its own.
   assert.equal(await op.page.isHidden('#views button[data-view="work"]'), true, 'no work tab for an operator');
   await view(op, 'packages');
-  await textSettles(op.page, '#role-line', 'Doanh nghiệp viễn thông — viettel');
+  await textSettles(op.page, '#role-line', 'Doanh nghiệp viễn thông — Viettel');
   const opRow = `#pk-list tbody tr[data-id="${pkgID}"][data-status="published"]`;
   await visible(op.page, opRow);
   await textSettles(op.page, opRow, new RegExp(`^${pkgName} Tỉnh Lai Châu Đã công bố 1 2 106 2 [\\d,]+ tỷ đồng ${dueDay} 06:00 9 tỷ đồng$`));
@@ -1185,6 +1185,9 @@ try {
   await visible(prov.page, '#pk-versions .pk-version[data-version="2"]');
   assert.equal(await prov.page.locator('#pk-fields fieldset[disabled]').count(), 1);
   assert.equal(await prov.page.locator('#pk-publish, #pk-withdraw, #pk-downloads, #pk-add-form, button[data-drop]').count(), 0);
+  // The areas table without the editors' columns ("Changed since", "Drop").
+  assert.deepEqual(await prov.page.$$eval('#pk-areas-table thead th', (hs) => hs.map((h) => h.textContent.trim())),
+    ['Area', 'Version', 'Households', 'Sites', 'Estimated cost', 'Priority score']);
   // Withdrawn files are gone for all but reviewers: listed, not linked.
   assert.equal(await prov.page.locator('#pk-versions a[data-file]').count(), 0);
   assert.ok((await prov.page.locator('#pk-versions span[data-file]').count()) > 0);
