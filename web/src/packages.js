@@ -43,6 +43,7 @@ addStrings({
     editTitle: (p) => 'Gói thầu số ' + p.id + ': ' + p.name, pkClose: 'Đóng',
     fieldsLegend: 'Thông tin gói thầu', fName: 'Tên gói thầu', fDeadline: 'Hạn nộp hồ sơ dự thầu (giờ Việt Nam)',
     fCeiling: 'Giá trần (đồng)', fProposed: (v) => 'Đề xuất theo dự toán các vùng: ' + num(v) + ' đồng (' + billions(v) + ').',
+    ceilingLow: (c, v) => 'Lưu ý: giá trần ' + billions(c) + ' thấp hơn dự toán các vùng (' + billions(v) + '); doanh nghiệp có thể không dự thầu.',
     useProposed: 'Dùng giá đề xuất', fTechnology: 'Công nghệ tối thiểu', fRSRP: 'RSRP tối thiểu khi nghiệm thu (dBm)',
     fCoverage: 'Hạn hoàn thành phủ sóng', fRequirements: 'Yêu cầu kỹ thuật',
     criteriaTitle: 'Tiêu chí đánh giá', cNameVI: 'Tên tiếng Việt', cNameEN: 'Tên tiếng Anh', cWeight: 'Trọng số',
@@ -101,6 +102,7 @@ addStrings({
     editTitle: (p) => 'Package ' + p.id + ': ' + p.name, pkClose: 'Close',
     fieldsLegend: 'Package details', fName: 'Package name', fDeadline: 'Bid deadline (Vietnam time)',
     fCeiling: 'Ceiling price (VND)', fProposed: (v) => "Proposed from the areas' estimates: " + num(v) + ' VND (' + billions(v) + ').',
+    ceilingLow: (c, v) => 'Note: the ceiling of ' + billions(c) + " is below the areas' estimates (" + billions(v) + '); operators may not bid.',
     useProposed: 'Use the proposed price', fTechnology: 'Least technology', fRSRP: 'Minimum RSRP for acceptance (dBm)',
     fCoverage: 'Coverage deadline', fRequirements: 'Technical requirements',
     criteriaTitle: 'Evaluation criteria', cNameVI: 'Vietnamese name', cNameEN: 'English name', cWeight: 'Weight',
@@ -627,6 +629,7 @@ function buildDetail() {
           el('label', { for: FIELD_IDS.ceiling_vnd, 'data-i18n': 'fCeiling' }, t('fCeiling')),
           el('input', { id: FIELD_IDS.ceiling_vnd, type: 'number', name: 'ceiling_vnd', min: '1', step: '1', inputmode: 'numeric', 'aria-describedby': 'pk-proposed' }),
           el('p', { id: 'pk-proposed', class: 'hint' }),
+          el('p', { id: 'pk-ceiling-low', class: 'hint warn', 'aria-live': 'polite', hidden: true }),
           el('button', { type: 'button', id: 'pk-use-proposed', class: 'small-btn', 'data-i18n': 'useProposed' }, t('useProposed'))),
         field(FIELD_IDS.technology, 'fTechnology', el('select', { name: 'technology' }, el('option', { value: '4G' }, '4G'), el('option', { value: '5G' }, '5G'))),
         field(FIELD_IDS.min_rsrp_dbm, 'fRSRP', el('input', { type: 'number', name: 'min_rsrp_dbm', min: '-140', max: '-44', step: '1' })),
@@ -760,6 +763,7 @@ function renderDetail() {
     latest ? ' · ' + t('versionLine')(latest) : '',
     d.withdrawn_reason ? ' · ' + t('pkWithdrawnWhy') + ': ' + d.withdrawn_reason : '');
   $('#pk-proposed').textContent = t('fProposed')(d.proposed_ceiling_vnd);
+  renderCeilingLow();
   $('#pk-use-proposed').hidden = !isReviewer() || d.status === 'withdrawn';
   relabelCriteria();
   showOutcome('pk-fields-outcome', 'fields');
@@ -976,6 +980,7 @@ async function onClick(ev) {
   } else if (b.id === 'pk-use-proposed') {
     $('#pk-f-ceiling').value = String(P.detail.proposed_ceiling_vnd);
     P.dirty = true;
+    renderCeilingLow();
   } else if (b.id === 'pk-criteria-add') {
     addCriterion({});
     P.dirty = true;
@@ -1006,10 +1011,22 @@ function onChange(ev) {
   if (ev.target.name === 'mode' && ev.target.closest('#pk-rule')) syncMode();
 }
 
+// renderCeilingLow warns, without refusing (the department may mean it),
+// when the ceiling typed is below the areas' estimated cost.
+function renderCeilingLow() {
+  const box = $('#pk-ceiling-low');
+  if (!box || !P.detail) return;
+  const c = Number($('#pk-f-ceiling').value);
+  const v = P.detail.proposed_ceiling_vnd;
+  box.hidden = !(c > 0 && v > 0 && c < v);
+  box.textContent = box.hidden ? '' : t('ceilingLow')(c, v);
+}
+
 function onInput(ev) {
   if (ev.target.closest('#pk-fields')) {
     P.dirty = true;
     if (ev.target.name === 'c_weight') relabelCriteria();
+    if (ev.target.name === 'ceiling_vnd') renderCeilingLow();
   }
 }
 

@@ -943,7 +943,11 @@ try {
   // becomes the department's own figure (the proposed one is a click away).
   const proposed = await rev.page.inputValue('#pk-f-ceiling');
   assert.match(proposed, /^\d+$/);
+  // A ceiling below the areas' estimates is allowed, with a warning.
+  await rev.page.locator('#pk-f-ceiling').fill('1000000000');
+  await textSettles(rev.page, '#pk-ceiling-low', /^Lưu ý: giá trần 1 tỷ đồng thấp hơn dự toán các vùng \([\d,]+ tỷ đồng\); doanh nghiệp có thể không dự thầu\.$/);
   await rev.page.locator('#pk-f-ceiling').fill('9000000000');
+  await hiddenEl(rev.page, '#pk-ceiling-low');
   await rev.page.locator('#pk-use-proposed').click();
   assert.equal(await rev.page.inputValue('#pk-f-ceiling'), proposed);
   await rev.page.locator('#pk-f-ceiling').fill('9000000000');
