@@ -121,6 +121,10 @@
 // households, sites, cost or score — since what it held now belongs to the
 // area it merged into, or to none: figures summed over every status equal
 // the active areas'. The version before the removal keeps what it was.
+// Its retiring version's change is "merged" (the reason names the area it
+// went into) or "removed" (no point left), like its status; a job's
+// changes count a merge once, as merged, and removed only areas left
+// without points.
 //
 // # Regrouping after a change
 //

@@ -29,11 +29,14 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 // ProvinceResult is what one province's recomputation did.
 type ProvinceResult struct {
-	Province string             `json:"province"`
-	Points   int                `json:"points"`
-	Areas    int                `json:"areas"`
-	Sites    int                `json:"sites"`
-	Changes  map[ChangeKind]int `json:"changes"`
+	Province string `json:"province"`
+	Points   int    `json:"points"`
+	Areas    int    `json:"areas"`
+	Sites    int    `json:"sites"`
+	// Changes counts the areas by change kind. A merge counts once, as
+	// merged (the area that kept the oldest id); the areas merged into it
+	// count nothing, and removed counts only areas left without points.
+	Changes map[ChangeKind]int `json:"changes"`
 	// Mode is ModeFull or ModeIncremental; Regrouped counts the points
 	// grouped again (all of Points in a full recomputation).
 	Mode       string  `json:"mode"`

@@ -147,7 +147,12 @@ func (s *Store) recomputeProvince(ctx context.Context, province string, cfg Conf
 		for _, c := range changes {
 			if c.Kind == Removed {
 				queueRemoveArea(w, c, jobID)
-				res.Changes[c.Kind]++
+				// A merge counts once, as the merged area that kept
+				// the oldest id; the areas merged into it are not
+				// removals.
+				if c.MergedInto == 0 {
+					res.Changes[Removed]++
+				}
 				continue
 			}
 			a := areas[c.Index]
@@ -598,12 +603,14 @@ func queueWriteArea(w *writes, province string, id int64, version int, kind Chan
 // belong to the area it merged into or to none — a list of every status
 // (or an OGC client reading status=all) must add up to the active areas'
 // figures, not count a village twice. Both the full and the incremental
-// recomputation retire areas here.
+// recomputation retire areas here. The retiring version's change is
+// "merged" (its reason names the area it went into) or "removed" (no point
+// left), like the area's status.
 func queueRemoveArea(w *writes, c Change, jobID int64) {
-	status := "removed"
+	status, change := "removed", Removed
 	var into any
 	if c.MergedInto != 0 {
-		status, into = "merged", c.MergedInto
+		status, change, into = "merged", Merged, c.MergedInto
 	}
 	reason, _ := json.Marshal(c.Reason)
 	w.queue(fmt.Sprintf("remove area %d", c.ID), `
@@ -614,7 +621,7 @@ func queueRemoveArea(w *writes, c Change, jobID int64) {
 		INSERT INTO area_versions (area_id, version, province_code, change, reason, geom, point_ids, sites, summary,
 		                           households, cost_vnd, score, job_id)
 		SELECT id, version, province_code, $4, $5, geom, '{}', '[]', summary, households, cost_vnd, score, $6 FROM a`,
-		c.ID, status, into, string(Removed), string(reason), jobID)
+		c.ID, status, into, string(change), string(reason), jobID)
 }
 
 // siteRows collects the sites of areas for one INSERT.

@@ -102,7 +102,7 @@ func TestRecomputeKeepsIdentities(t *testing.T) {
 	}
 	var versions int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM area_versions`).Scan(&versions); err != nil || versions != 4 {
-		t.Fatalf("versions: %d %v, want 4 (2 new, 1 merged, 1 removed)", versions, err)
+		t.Fatalf("versions: %d %v, want 4 (2 new, 1 merged, 1 merged into it)", versions, err)
 	}
 }
 
@@ -176,7 +176,7 @@ func TestRetiredAreasShowNoFigures(t *testing.T) {
 				if d.Score != 0 {
 					t.Fatalf("score: got %g, want 0", d.Score)
 				}
-				if len(d.History) != 2 || d.History[0].Change != string(area.Removed) {
+				if len(d.History) != 2 || d.History[0].Change != tc.status {
 					t.Fatalf("history: %+v, want the removal over the first version", d.History)
 				}
 				if now, was := d.History[0], d.History[1]; now.Points != 0 || now.Households != 0 || now.CostVND != 0 ||
@@ -201,5 +201,74 @@ func TestRetiredAreasShowNoFigures(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestMergeCountsOnce: a village accepted between two areas merges them.
+// The job's result counts that merge once, as merged, and nothing as
+// removed (no area lost all its points); the merged-away area's latest
+// version says merged, into the area that kept the older id, with no
+// figures. A truly removed area (all its points returned) still counts and
+// reads as removed. Both the incremental and the full recomputation.
+func TestMergeCountsOnce(t *testing.T) {
+	t.Parallel()
+	for _, full := range []bool{false, true} {
+		name := "incremental"
+		if full {
+			name = "full"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			pool := dbtest.New(t)
+			ctx := phusong.WithActor(context.Background(), phusong.Actor{Username: "rev", Role: phusong.RoleReviewer})
+			st, as := survey.NewStore(pool), area.NewStore(pool)
+			submitAccepted(t, ctx, st, []survey.Point{village("A", 103.500, 22.30), village("B", 103.536, 22.30),
+				village("C", 103.700, 22.30)})
+			cfg, err := area.DefaultConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			recompute12(t, ctx, as, cfg, false)
+			first, err := as.Areas(ctx, area.Filter{Province: "12", Sort: "id"})
+			if err != nil || len(first) != 3 {
+				t.Fatalf("first grouping: %v %d areas, want 3", err, len(first))
+			}
+			submitAccepted(t, ctx, st, []survey.Point{village("M", 103.518, 22.30)}) // links A and B
+			r := recompute12(t, ctx, as, cfg, full)
+			if r.Changes[area.Merged] != 1 || r.Changes[area.Removed] != 0 || r.Changes[area.Kept] != 1 || len(r.Changes) != 2 {
+				t.Fatalf("changes after the merge: %v, want kept:1 merged:1 and nothing removed", r.Changes)
+			}
+			d, err := as.Area(ctx, first[1].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Status != "merged" || d.MergedInto == nil || *d.MergedInto != first[0].ID {
+				t.Fatalf("merged-away area: status %q into %v, want merged into %d", d.Status, d.MergedInto, first[0].ID)
+			}
+			if len(d.History) != 2 || d.History[0].Change != string(area.Merged) || d.History[0].Points != 0 ||
+				d.History[0].Households != 0 || d.History[0].CostVND != 0 {
+				t.Fatalf("history of the merged-away area: %+v, want a merged version with no figures on top", d.History)
+			}
+			var removed int
+			if err := pool.QueryRow(ctx, `SELECT count(*) FROM area_versions WHERE change = 'removed'`).Scan(&removed); err != nil || removed != 0 {
+				t.Fatalf("removal versions: %d %v, want 0", removed, err)
+			}
+
+			// C's only point returned: C is removed, and says so.
+			c, err := as.Area(ctx, first[2].ID)
+			if err != nil || len(c.PointIDs) != 1 {
+				t.Fatalf("area C: %v %+v", err, c)
+			}
+			if _, err := st.DecidePoints(ctx, c.PointIDs, survey.Decision{Status: survey.StatusReturned, Comment: "Sai toạ độ."}); err != nil {
+				t.Fatal(err)
+			}
+			r = recompute12(t, ctx, as, cfg, full)
+			if r.Changes[area.Removed] != 1 || r.Changes[area.Merged] != 0 {
+				t.Fatalf("changes after the removal: %v, want removed:1", r.Changes)
+			}
+			if c, err = as.Area(ctx, first[2].ID); err != nil || c.Status != "removed" || len(c.History) != 2 || c.History[0].Change != string(area.Removed) {
+				t.Fatalf("removed area: %v %+v", err, c)
+			}
+		})
 	}
 }
