@@ -184,7 +184,7 @@ func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int,
 			if err := audit(ctx, tx, phusong.AuditEntry{Action: "point." + map[string]string{StatusAccepted: "accept", StatusReturned: "return"}[d.Status],
 				ObjectType: "survey_point", ObjectID: pointsObjectID(got), ProvinceCode: pc,
 				Before: previousStatuses(previous[pc]),
-				After: map[string]any{"status": d.Status, "comment": d.Comment, "count": len(got), "point_ids": got}}); err != nil {
+				After:  map[string]any{"status": d.Status, "comment": d.Comment, "count": len(got), "point_ids": got}}); err != nil {
 				return err
 			}
 		}
