@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/phusong/phusong"
@@ -106,6 +107,71 @@ func TestDecidePointsAuditBefore(t *testing.T) {
 		}
 		if !same {
 			t.Errorf("%s: audit before = %s, want %s", s.name, got, s.want)
+		}
+	}
+}
+
+// TestUpdatesStoredPointStatusInWords: the updates_stored_point warning
+// names the stored point's status in Vietnamese words in its Vietnamese
+// text (and keeps the English word in English).
+func TestUpdatesStoredPointStatusInWords(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	admin := phusong.WithActor(context.Background(), phusong.Actor{Username: "admin", Role: phusong.RoleAdmin})
+	st := survey.NewStore(pool)
+	tests := []struct {
+		status string
+		d      *survey.Decision // nil: left submitted
+		vi     string
+	}{
+		{survey.StatusSubmitted, nil, "trạng thái chờ thẩm định)"},
+		{survey.StatusAccepted, &survey.Decision{Status: survey.StatusAccepted}, "trạng thái đã chấp nhận)"},
+		{survey.StatusReturned, &survey.Decision{Status: survey.StatusReturned, Comment: "Sai toạ độ."}, "trạng thái bị trả lại)"},
+	}
+	var pts []survey.Point
+	for i := range tests {
+		pts = append(pts, bulkPoint("12", "03430", fmt.Sprintf("S-%d", i), 103.5+float64(i)*0.01, 22.2))
+	}
+	first, err := st.Submit(admin, survey.NewSubmission{ProvinceCode: "12", Filename: "first.csv"}, source(pts, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	rows, err := pool.Query(context.Background(), `SELECT id FROM survey_points WHERE submission_id = $1 ORDER BY id`, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != len(tests) {
+		t.Fatalf("%d points stored, want %d", len(ids), len(tests))
+	}
+	for i, tc := range tests {
+		if tc.d != nil {
+			if _, err := st.DecidePoints(admin, ids[i:i+1], *tc.d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	again, err := st.Submit(admin, survey.NewSubmission{ProvinceCode: "12", Filename: "again.csv"}, source(pts, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRef := map[string]phusong.Problem{}
+	for _, p := range again.Problems {
+		if p.Code == "updates_stored_point" {
+			byRef[p.Value] = p
+		}
+	}
+	for i, tc := range tests {
+		p := byRef[fmt.Sprintf("S-%d", i)]
+		if !strings.Contains(p.VI, tc.vi) || !strings.Contains(p.EN, ", "+tc.status+")") {
+			t.Errorf("%s: warning %q / %q, want %q and the English %q", tc.status, p.VI, p.EN, tc.vi, tc.status)
 		}
 	}
 }
