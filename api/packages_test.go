@@ -320,7 +320,8 @@ func TestPackagesFlow(t *testing.T) {
 	}
 
 	for action, want := range map[string]int{"package.create": len(created.Packages), "package.update": 1, "package.area_add": 1,
-		"package.area_drop": 1, "package.publish": 2, "package.withdraw": 1, "package_rule.create": 1} {
+		// area_drop: the move out of the second package, then the drop.
+		"package.area_drop": 2, "package.publish": 2, "package.withdraw": 1, "package_rule.create": 1} {
 		if n := e.count(`SELECT count(*) FROM audit_log WHERE action = $1`, action); n != want {
 			t.Errorf("audit %s: %d rows, want %d", action, n, want)
 		}

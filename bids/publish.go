@@ -50,6 +50,13 @@ func (s *Store) Publish(ctx context.Context, id int64, note string) (Version, er
 		if err := publishable(d, version, note, published); err != nil {
 			return err
 		}
+		// The audit row's before is the package as it was, so capture it
+		// before d becomes the new version: a draft on first publication,
+		// the previous published version on every later one.
+		before := map[string]any{"status": d.Status}
+		if d.PublishedVersion != nil {
+			before["version"] = *d.PublishedVersion
+		}
 		d.Version, d.ChangeNote = version, note
 		d.Status = StatusPublished
 		d.PublishedVersion = &version
@@ -95,7 +102,7 @@ func (s *Store) Publish(ctx context.Context, id int64, note string) (Version, er
 			out.Files = append(out.Files, FileInfo{Name: f.Name, ContentType: ContentType(f.Name), Size: int64(len(f.Data)), SHA256: f.SHA256})
 		}
 		return audit(ctx, tx, phusong.AuditEntry{Action: "package.publish", ObjectType: "package", ObjectID: strconv.FormatInt(id, 10),
-			ProvinceCode: d.Province, Before: map[string]any{"status": d.Status},
+			ProvinceCode: d.Province, Before: before,
 			After: map[string]any{"version": version, "change_note": note, "zip_sha256": zipFile.SHA256,
 				"manifest_sha256": manifest.SHA256, "areas": d.Totals.Areas, "ceiling_vnd": d.CeilingVND}})
 	})

@@ -896,6 +896,13 @@ func (s *Store) AddArea(ctx context.Context, id, areaID int64) (Detail, error) {
 			if err := markChanged(ctx, tx, *from); err != nil {
 				return err
 			}
+			// The source package changes too, so its own audit trail says
+			// where the area went (the row below is on this package only).
+			if err := audit(ctx, tx, phusong.AuditEntry{Action: "package.area_drop", ObjectType: "package",
+				ObjectID: strconv.FormatInt(*from, 10), ProvinceCode: d.Province, Before: map[string]any{"area_id": areaID},
+				After: map[string]any{"moved_to_package_id": id}}); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO package_areas (package_id, area_id, area_version, position)
 			VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM package_areas WHERE package_id = $1))`, id, areaID, version); err != nil {

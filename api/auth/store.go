@@ -189,7 +189,8 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (User, error) {
 }
 
 func userSummary(u User) map[string]any {
-	return map[string]any{"username": u.Username, "role": u.Role, "province_code": u.ProvinceCode, "operator": u.Operator, "disabled": u.Disabled}
+	// full_name is included so that renaming a user leaves a trace.
+	return map[string]any{"username": u.Username, "full_name": u.FullName, "role": u.Role, "province_code": u.ProvinceCode, "operator": u.Operator, "disabled": u.Disabled}
 }
 
 func userError(err error, username string) error {

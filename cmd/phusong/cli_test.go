@@ -227,3 +227,42 @@ func TestLogCluster(t *testing.T) {
 		})
 	}
 }
+
+// TestImportStoredProblems: problems found against the stored points (not
+// by the file check) are printed like the file's, row, column, code and
+// both languages: a rejection for duplicates says why, and an update of a
+// stored ref_id warns.
+func TestImportStoredProblems(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	env := append(os.Environ(), "DATABASE_URL="+dbtest.URL(t))
+	src, err := os.ReadFile(filepath.Join("demodata", "survey_12.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	head := strings.Join(lines[:4], "") // header and three villages
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	three := write("three.csv", head)
+	renamed := write("renamed.csv", strings.NewReplacer(",P464,", ",Q464,", ",P465,", ",Q465,", ",P466,", ",Q466,").Replace(head))
+	steps := []cliCase{
+		{name: "first import", args: []string{"import", "--province", "12", three}, code: 0,
+			want: []string{"stored submission"}, notWant: []string{"stored points:"}},
+		{name: "same villages under new ref_ids", args: []string{"import", "--province", "12", renamed}, code: 1,
+			want: []string{"3 valid, 0 errors", "checked against stored points: 3",
+				"[error] dòng/row 2 village_name duplicates_stored_point", "dòng/row 4 village_name duplicates_stored_point",
+				"đã có trong hệ thống", "is already stored", "nothing stored"}},
+		{name: "same ref_ids again", args: []string{"import", "--province", "12", three}, code: 0,
+			want: []string{"[warning] dòng/row 3 ref_id updates_stored_point", "is already stored", "stored submission"}},
+	}
+	for _, s := range steps {
+		s.check(t, bin, env)
+	}
+}

@@ -147,6 +147,12 @@ reached; --province all into a database that already holds points).`,
 				return nothingStored(err)
 			}
 			printReport(os.Stdout, rep, nil, o.asJSON)
+			// stdout stays one JSON document with --json.
+			if o.asJSON {
+				printStoredProblems(os.Stderr, sub)
+			} else {
+				printStoredProblems(os.Stdout, sub)
+			}
 			if sub.Status == survey.StatusRejected {
 				fmt.Fprintf(os.Stderr, "chưa lưu gì: bản nộp %d bị từ chối (%d lỗi), hãy sửa các dòng lỗi hoặc dùng --valid-only\nnothing stored: submission %d rejected (%d errors); fix the rows or use --valid-only\n", sub.ID, sub.ErrorCount, sub.ID, sub.ErrorCount)
 				return exitError{1}
@@ -207,6 +213,40 @@ func printReport(w io.Writer, rep *intake.Report, err error, asJSON bool) {
 	fmt.Fprintf(w, "%s: %d rows, %d valid, %d errors, %d warnings\n", rep.Format, rep.Rows, rep.Valid, rep.ErrorCount, rep.WarningCount)
 	for _, g := range rep.Summary(30) {
 		fmt.Fprintf(w, "  [%s] %s %s ×%d (rows %v)\n    %s\n    %s\n", g.Severity, g.Code, g.Column, g.Count, g.Rows, g.VI, g.EN)
+	}
+}
+
+// storedCheckCodes are the problems of the database check (checkStored in
+// geo/survey), by severity: rows that duplicate a stored point, ref_ids
+// that update one. The file check never finds them, so the report printed
+// before does not hold them, and a rejection would otherwise come with
+// "0 errors" and no reason.
+var storedCheckCodes = map[string]string{"duplicates_stored_point": "error", "updates_stored_point": "warning"}
+
+// storedProblemLines is how many database-check problems are printed; the
+// rest are counted.
+const storedProblemLines = 30
+
+// printStoredProblems prints the database check's problems of a
+// submission one by one: severity, row, column, code, then the message in
+// Vietnamese and in English.
+func printStoredProblems(w io.Writer, sub survey.Submission) {
+	var ps []phusong.Problem
+	for _, p := range sub.Problems {
+		if storedCheckCodes[p.Code] != "" {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Đối chiếu với điểm đã lưu / checked against stored points: %d\n", len(ps))
+	for i, p := range ps {
+		if i == storedProblemLines {
+			fmt.Fprintf(w, "  … và %d vấn đề khác / and %d more\n", len(ps)-i, len(ps)-i)
+			break
+		}
+		fmt.Fprintf(w, "  [%s] dòng/row %d %s %s\n    %s\n    %s\n", storedCheckCodes[p.Code], p.Row, p.Column, p.Code, p.VI, p.EN)
 	}
 }
 

@@ -150,19 +150,27 @@ func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int,
 	}
 	var n int
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE survey_points SET status = $2, review_comment = $3, updated_at = now()
-			WHERE id = ANY($1) RETURNING id, province_code`, ids, d.Status, d.Comment)
+		// old locks the rows and keeps their statuses before the change, for
+		// the audit row's before.
+		rows, err := tx.Query(ctx, `UPDATE survey_points p SET status = $2, review_comment = $3, updated_at = now()
+			FROM (SELECT id, status FROM survey_points WHERE id = ANY($1) FOR UPDATE) old
+			WHERE p.id = old.id RETURNING p.id, p.province_code, old.status`, ids, d.Status, d.Comment)
 		if err != nil {
 			return err
 		}
 		byProvince := map[string][]int64{}
+		previous := map[string]map[string][]int64{} // province → previous status → ids
 		for rows.Next() {
 			var id int64
-			var pc string
-			if err := rows.Scan(&id, &pc); err != nil {
+			var pc, was string
+			if err := rows.Scan(&id, &pc, &was); err != nil {
 				return err
 			}
 			byProvince[pc] = append(byProvince[pc], id)
+			if previous[pc] == nil {
+				previous[pc] = map[string][]int64{}
+			}
+			previous[pc][was] = append(previous[pc][was], id)
 			n++
 		}
 		if err := rows.Err(); err != nil {
@@ -175,7 +183,8 @@ func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int,
 		for pc, got := range byProvince {
 			if err := audit(ctx, tx, phusong.AuditEntry{Action: "point." + map[string]string{StatusAccepted: "accept", StatusReturned: "return"}[d.Status],
 				ObjectType: "survey_point", ObjectID: pointsObjectID(got), ProvinceCode: pc,
-				After: map[string]any{"status": d.Status, "comment": d.Comment, "count": len(got), "point_ids": got}}); err != nil {
+				Before: previousStatuses(previous[pc]),
+				After:  map[string]any{"status": d.Status, "comment": d.Comment, "count": len(got), "point_ids": got}}); err != nil {
 				return err
 			}
 		}
@@ -189,6 +198,19 @@ func (s *Store) DecidePoints(ctx context.Context, ids []int64, d Decision) (int,
 		return 0, fmt.Errorf("survey: decide points: %w", err)
 	}
 	return n, nil
+}
+
+// previousStatuses summarises the points' statuses before a decision: how
+// many had each status and which ids. The ids are bounded like the after's
+// point_ids (at most MaxPointPage per decision); only object_id, which is
+// indexed, is shortened (pointsObjectID).
+func previousStatuses(byStatus map[string][]int64) map[string]any {
+	counts := make(map[string]int, len(byStatus))
+	for st, ids := range byStatus {
+		slices.Sort(ids)
+		counts[st] = len(ids)
+	}
+	return map[string]any{"status_counts": counts, "point_ids_by_status": byStatus}
 }
 
 // pointsObjectID names the points of one audit row: their ids when there

@@ -648,13 +648,23 @@ func checkStored(ctx context.Context, tx pgx.Tx, province string, budget int) (s
 			continue
 		}
 		c.updates = append(c.updates, phusong.Problem{Row: row, Column: "ref_id", Code: "updates_stored_point", Value: ref,
-			VI: fmt.Sprintf("Mã điểm %q đã có (điểm số %d, trạng thái %s): dòng này cập nhật điểm đó và điểm sẽ được thẩm định lại.", ref, id, status),
+			VI: fmt.Sprintf("Mã điểm %q đã có (điểm số %d, trạng thái %s): dòng này cập nhật điểm đó và điểm sẽ được thẩm định lại.", ref, id, pointStatusVI(status)),
 			EN: fmt.Sprintf("ref_id %q is already stored (point %d, %s): this row updates it, and the point goes back to review.", ref, id, status)})
 	}
 	if err := rows.Err(); err != nil {
 		return c, fmt.Errorf("check updates: %w", err)
 	}
 	return c, nil
+}
+
+// pointStatusVI is a point status in Vietnamese words, as the web client
+// shows it (web/src/core.js status), for messages a person reads; an
+// unknown status is given as it is.
+func pointStatusVI(status string) string {
+	if vi, ok := map[string]string{StatusSubmitted: "chờ thẩm định", StatusAccepted: "đã chấp nhận", StatusReturned: "bị trả lại"}[status]; ok {
+		return vi
+	}
+	return status
 }
 
 // insertPoints moves the staged points into survey_points: new ref_ids and
