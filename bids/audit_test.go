@@ -2,7 +2,6 @@ package bids_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -18,33 +17,10 @@ import (
 )
 
 // auditJSON returns the before and after of the audit rows with action
-// on object_id, oldest first, as decoded JSON.
+// on package objectID, oldest first, as decoded JSON.
 func auditJSON(t *testing.T, pool *pgxpool.Pool, action string, objectID int64) (befores, afters []map[string]any) {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT coalesce(before, 'null'), coalesce(after, 'null') FROM audit_log
-		WHERE action = $1 AND object_id = $2 ORDER BY id`, action, fmt.Sprint(objectID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var b, a []byte
-		if err := rows.Scan(&b, &a); err != nil {
-			t.Fatal(err)
-		}
-		var bm, am map[string]any
-		if err := json.Unmarshal(b, &bm); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(a, &am); err != nil {
-			t.Fatal(err)
-		}
-		befores, afters = append(befores, bm), append(afters, am)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return befores, afters
+	return dbtest.AuditRows(t, pool, action, "package", fmt.Sprint(objectID))
 }
 
 // TestPublishAuditBefore: each package.publish audit row records the
