@@ -516,3 +516,44 @@ func TestSupersededSubmission(t *testing.T) {
 		t.Fatalf("deciding the later one: %d %s", resp.StatusCode, out)
 	}
 }
+
+// TestDecisionFrom: two reviewers look at the same waiting submission; the
+// first accepts it, the second returns it "from submitted", as the page
+// sends it: the second is told (409 submission_changed) instead of
+// overriding the first. Without from, a change of decision still applies.
+func TestDecisionFrom(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rev := withToken(e.tokens[phusong.RoleReviewer])
+	sub := e.submitValid(t, withToken(e.tokens[phusong.RoleProvince]))
+	path := "/api/v1/submissions/" + itoa(sub.ID) + "/decision"
+	steps := []struct {
+		name   string
+		body   map[string]string
+		status int
+		code   string
+		after  string
+	}{
+		{"bad from", map[string]string{"status": "accepted", "from": "maybe"}, 422, "invalid_decision", "submitted"},
+		{"first reviewer accepts", map[string]string{"status": "accepted", "from": "submitted"}, 200, "", "accepted"},
+		{"second reviewer returns what they saw waiting", map[string]string{"status": "returned", "comment": "Sai toạ độ", "from": "submitted"}, 409, "submission_changed", "accepted"},
+		{"returned knowingly", map[string]string{"status": "returned", "comment": "Sai toạ độ", "from": "accepted"}, 200, "", "returned"},
+		{"no from: a change still applies", map[string]string{"status": "accepted"}, 200, "", "accepted"},
+	}
+	for _, s := range steps {
+		resp, out := e.do("POST", path, s.body, rev)
+		if resp.StatusCode != s.status {
+			t.Fatalf("%s: %d %s, want %d", s.name, resp.StatusCode, out, s.status)
+		}
+		if s.code != "" {
+			got := decodeErr(t, out)
+			if got.Error.Code != s.code || got.Error.MessageVI == got.Error.MessageEN {
+				t.Fatalf("%s: %s, want code %s in both languages", s.name, out, s.code)
+			}
+		}
+		var status string
+		if err := e.pool.QueryRow(context.Background(), `SELECT status FROM submissions WHERE id = $1`, sub.ID).Scan(&status); err != nil || status != s.after {
+			t.Fatalf("%s: submission %s (%v), want %s", s.name, status, err, s.after)
+		}
+	}
+}

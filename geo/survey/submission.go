@@ -43,6 +43,16 @@ func alreadyDecided(id int64, status string) error {
 			"To accept or return single villages, use the point decision (POST /api/v1/points/decision).", id, en))
 }
 
+// decidedMeanwhile refuses a decision made on a status the submission no
+// longer has: another reviewer decided it in between.
+func decidedMeanwhile(id int64, from string, now Submission) error {
+	return phusong.Errorf(phusong.ErrConflict, "submission_changed",
+		fmt.Sprintf("Lượt nộp số %d vừa được quyết định (nay là %s, không còn %s). Hãy tải lại trang để xem, rồi quyết định lại nếu cần.",
+			id, pointStatusVI(now.Status), pointStatusVI(from)),
+		fmt.Sprintf("Submission %d was decided meanwhile (now %s, no longer %s). Reload to see it, then decide again if needed.",
+			id, now.Status, from))
+}
+
 // empty refuses deciding a submission that owns no point: a decision
 // would report success and change nothing, and the province would read
 // "accepted" on a file whose villages still wait under a later submission.
@@ -200,6 +210,11 @@ func (s *Store) Submissions(ctx context.Context, f SubmissionFilter) ([]Submissi
 type Decision struct {
 	Status  string `json:"status"` // accepted | returned
 	Comment string `json:"comment"`
+	// From, when set, is the status the reviewer saw: the decision applies
+	// only if the submission still has it, so that of two reviewers
+	// deciding at once the second is told instead of silently overriding
+	// the first (the web page always sends it; scripts may leave it out).
+	From string `json:"from,omitempty"`
 }
 
 func (d *Decision) validate() error {
@@ -209,6 +224,11 @@ func (d *Decision) validate() error {
 		return phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
 			phusong.Problem{Column: "status", Code: "decision_status_invalid", Value: d.Status,
 				VI: "status phải là accepted (chấp nhận) hoặc returned (trả lại).", EN: "status must be accepted or returned."})
+	case d.From != "" && d.From != StatusSubmitted && d.From != StatusAccepted && d.From != StatusReturned:
+		return phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
+			phusong.Problem{Column: "from", Code: "decision_from_invalid", Value: d.From,
+				VI: "from (trạng thái đang thấy) phải là submitted, accepted hoặc returned, hoặc bỏ trống.",
+				EN: "from (the status seen) must be submitted, accepted or returned, or left out."})
 	case d.Status == StatusReturned && d.Comment == "":
 		return phusong.Invalid("invalid_decision", "Quyết định chưa hợp lệ.", "Invalid decision.",
 			phusong.Problem{Column: "comment", Code: "comment_required",
@@ -261,6 +281,9 @@ func (s *Store) Decide(ctx context.Context, id int64, d Decision) (Submission, e
 		}
 		if !owns || before.Status == StatusSuperseded {
 			return empty(id, before.SupersededBy)
+		}
+		if d.From != "" && before.Status != d.From {
+			return decidedMeanwhile(id, d.From, before)
 		}
 		if before.Status == d.Status {
 			// Deciding again would overwrite every point, undoing the

@@ -563,7 +563,10 @@ $('#queue').addEventListener('click', async (ev) => {
   state.decisionErrors.delete(id);
   form.querySelectorAll('button').forEach((b) => { b.disabled = true; });
   try {
-    const sub = await api('POST', '/api/v1/submissions/' + id + '/decision', { status, comment: comment.value.trim() });
+    // "from": the status this card showed, so a decision another reviewer
+    // made meanwhile is reported instead of overridden.
+    const shown = (state.queue || []).find((s) => s.id === id);
+    const sub = await api('POST', '/api/v1/submissions/' + id + '/decision', { status, comment: comment.value.trim(), from: shown ? shown.status : undefined });
     state.notice = both('decided', sub);
     await loadRoleData();
     if (modules.map) modules.map.refresh();

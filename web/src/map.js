@@ -898,7 +898,9 @@ async function onDecisionClick(ev) {
   try {
     let notice;
     if (m.focus) {
-      const s = await api('POST', '/api/v1/submissions/' + m.focus.id + '/decision', { status: action, comment });
+      // "from": the status shown, so a decision another reviewer made
+      // meanwhile is reported (409 submission_changed), not overridden.
+      const s = await api('POST', '/api/v1/submissions/' + m.focus.id + '/decision', { status: action, comment, from: m.focus.status });
       notice = both('decidedSub', s);
     } else {
       const ids = [...m.selection.keys()];

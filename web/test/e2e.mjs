@@ -503,6 +503,9 @@ try {
   const returned = rev.page.waitForResponse((r) => r.url().endsWith(`/submissions/${firstID}/decision`));
   await rev.page.keyboard.press('Enter');
   assert.equal((await returned).status(), 200);
+  // The status the card showed goes with the decision (a decision made
+  // meanwhile by another reviewer is then refused, not overridden).
+  assert.equal((await returned).request().postDataJSON().from, 'submitted');
   await hiddenEl(rev.page, card1);
   await visible(rev.page, `#recent tr[data-id="${firstID}"][data-status="returned"]`);
   await textSettles(rev.page, `#recent tr[data-id="${firstID}"]`, /Bị trả lại/);
@@ -574,6 +577,7 @@ try {
   const accepted = rev.page.waitForResponse((r) => r.url().endsWith(`/submissions/${secondID}/decision`));
   await rev.page.locator('#decision button[data-action="accepted"]').click();
   assert.equal((await accepted).status(), 200);
+  assert.equal((await accepted).request().postDataJSON().from, 'submitted');
   await rev.page.locator('#notice:not([hidden])').waitFor();
   await textSettles(rev.page, '#notice', `Lượt nộp số ${secondID}: đã chấp nhận.`);
   await visible(rev.page, '#map-queue li.hint');
