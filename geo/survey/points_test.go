@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/phusong/phusong"
 	"github.com/phusong/phusong/geo/survey"
 	"github.com/phusong/phusong/migrations/dbtest"
@@ -65,18 +67,7 @@ func TestDecidePointsAuditBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var p []int64
-	rows, err := pool.Query(context.Background(), `SELECT id FROM survey_points WHERE submission_id = $1 ORDER BY id`, sub.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		p = append(p, id)
-	}
+	p := pointIDsOf(t, pool, sub.ID)
 	if len(p) != 3 {
 		t.Fatalf("%d points stored, want 3", len(p))
 	}
@@ -136,18 +127,7 @@ func TestUpdatesStoredPointStatusInWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []int64
-	rows, err := pool.Query(context.Background(), `SELECT id FROM survey_points WHERE submission_id = $1 ORDER BY id`, first.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
+	ids := pointIDsOf(t, pool, first.ID)
 	if len(ids) != len(tests) {
 		t.Fatalf("%d points stored, want %d", len(ids), len(tests))
 	}
@@ -174,4 +154,18 @@ func TestUpdatesStoredPointStatusInWords(t *testing.T) {
 			t.Errorf("%s: warning %q / %q, want %q and the English %q", tc.status, p.VI, p.EN, tc.vi, tc.status)
 		}
 	}
+}
+
+// pointIDsOf returns the ids of the points a submission owns, in order.
+func pointIDsOf(t *testing.T, pool *pgxpool.Pool, submission int64) []int64 {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT id FROM survey_points WHERE submission_id = $1 ORDER BY id`, submission)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
