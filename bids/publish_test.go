@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/xuri/excelize/v2"
 
@@ -35,38 +34,9 @@ func TestPublishCountsVillagesAsTheArea(t *testing.T) {
 	st, as, bs := survey.NewStore(pool), area.NewStore(pool), bids.NewStore(pool)
 
 	// About 300 m apart: one area.
-	names := []string{"Bản Nà cụm 1", "Bản Nà - cụm 2", "Bản Mơi"}
-	sub, err := st.Submit(ctx, survey.NewSubmission{ProvinceCode: "12"}, func(emit func(survey.Point) error) (survey.Result, error) {
-		for i, name := range names {
-			if err := emit(survey.Point{ProvinceCode: "12", CommuneCode: "03430", VillageName: name, RefID: "LC-" + strconv.Itoa(i+1),
-				Location: orb.Point{103.5 + 0.003*float64(i), 22.3}, Households: 20, GridPower: "no", Terrain: "mountainous",
-				Signal: [survey.NumOperators]string{"none", "none", "none", "none"}, Category: survey.TrangSong,
-				SurveyedOn: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
-				return survey.Result{}, err
-			}
-		}
-		return survey.Result{Rows: len(names)}, nil
-	})
-	if err != nil {
-		t.Fatalf("submit: %v", err)
-	}
-	if _, err := st.Decide(ctx, sub.ID, survey.Decision{Status: survey.StatusAccepted}); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := area.DefaultConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := as.StartJob(ctx, "12", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if j, err = as.RunJob(ctx, j, cfg, nil); err != nil || j.Status != "done" {
-		t.Fatalf("group: %v %+v", err, j)
-	}
-	areas, err := as.Areas(ctx, area.Filter{Province: "12", Sort: "id"})
-	if err != nil || len(areas) != 1 {
-		t.Fatalf("areas: %v %d, want 1", err, len(areas))
+	areas := groupVillages(t, ctx, st, as, []string{"Bản Nà cụm 1", "Bản Nà - cụm 2", "Bản Mơi"}, 0.003)
+	if len(areas) != 1 {
+		t.Fatalf("%d areas, want 1", len(areas))
 	}
 	if areas[0].Villages != 2 {
 		t.Fatalf("the area counts %d villages, want 2", areas[0].Villages)

@@ -20,17 +20,36 @@ import (
 // and groups them, so each is an area of its own; it returns their ids.
 func freeAreas(t *testing.T, ctx context.Context, st *survey.Store, as *area.Store, n int) []int64 {
 	t.Helper()
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("Bản V%d", i)
+	}
+	got := groupVillages(t, ctx, st, as, names, 0.1)
+	if len(got) != n {
+		t.Fatalf("%d areas, want %d", len(got), n)
+	}
+	ids := make([]int64, n)
+	for i, a := range got {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
+// groupVillages stores accepted villages of Lai Châu (12) with these names
+// (ref_ids LC-1, LC-2, …), step degrees of longitude apart, groups the
+// province and returns its areas by id.
+func groupVillages(t *testing.T, ctx context.Context, st *survey.Store, as *area.Store, names []string, step float64) []area.Stored {
+	t.Helper()
 	sub, err := st.Submit(ctx, survey.NewSubmission{ProvinceCode: "12"}, func(emit func(survey.Point) error) (survey.Result, error) {
-		for i := range n {
-			ref := fmt.Sprintf("V%d", i)
-			if err := emit(survey.Point{ProvinceCode: "12", CommuneCode: "03430", VillageName: "Bản " + ref, RefID: ref,
-				Location: orb.Point{103.5 + 0.1*float64(i), 22.3}, Households: 20, GridPower: "no", Terrain: "mountainous",
+		for i, name := range names {
+			if err := emit(survey.Point{ProvinceCode: "12", CommuneCode: "03430", VillageName: name, RefID: fmt.Sprintf("LC-%d", i+1),
+				Location: orb.Point{103.5 + step*float64(i), 22.3}, Households: 20, GridPower: "no", Terrain: "mountainous",
 				Signal: [survey.NumOperators]string{"none", "none", "none", "none"}, Category: survey.TrangSong,
 				SurveyedOn: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
 				return survey.Result{}, err
 			}
 		}
-		return survey.Result{Rows: n}, nil
+		return survey.Result{Rows: len(names)}, nil
 	})
 	if err != nil {
 		t.Fatalf("submit: %v", err)
@@ -50,14 +69,10 @@ func freeAreas(t *testing.T, ctx context.Context, st *survey.Store, as *area.Sto
 		t.Fatalf("group: %v %+v", err, j)
 	}
 	got, err := as.Areas(ctx, area.Filter{Province: "12", Sort: "id"})
-	if err != nil || len(got) != n {
-		t.Fatalf("areas: %v %d, want %d", err, len(got), n)
+	if err != nil {
+		t.Fatalf("areas: %v", err)
 	}
-	ids := make([]int64, n)
-	for i, a := range got {
-		ids[i] = a.ID
-	}
-	return ids
+	return got
 }
 
 // problemCodes returns the codes of an *InputError's problems by the
