@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -32,19 +31,11 @@ func TestPublishAuditBefore(t *testing.T) {
 	ctx := phusong.WithActor(context.Background(), phusong.Actor{Username: "rev", Role: phusong.RoleReviewer})
 	bs := bids.NewStore(pool)
 	freeAreas(t, ctx, survey.NewStore(pool), area.NewStore(pool), 1)
-	_, sums, err := bs.CreateDrafts(ctx, bids.Rule{Province: "12", Mode: "cap", CapKind: "households", Cap: 1}, 0)
-	if err != nil || len(sums) != 1 {
-		t.Fatalf("drafts: %v %d, want 1", err, len(sums))
-	}
-	id := sums[0].ID
-	deadline, ceiling := time.Now().Add(30*24*time.Hour), int64(9_000_000_000)
-	if _, err := bs.Update(ctx, id, bids.Patch{Deadline: &deadline, CeilingVND: &ceiling}); err != nil {
-		t.Fatal(err)
-	}
+	id := readyDrafts(t, ctx, bs, bids.Rule{Province: "12", Mode: "cap", CapKind: "households", Cap: 1}, 1)[0]
+	ceiling := int64(9_000_000_001) // readyDrafts' ceiling, changed
 	if _, err := bs.Publish(ctx, id, ""); err != nil {
 		t.Fatal(err)
 	}
-	ceiling++
 	if _, err := bs.Update(ctx, id, bids.Patch{CeilingVND: &ceiling}); err != nil {
 		t.Fatal(err)
 	}

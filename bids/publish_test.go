@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb/geojson"
 	"github.com/xuri/excelize/v2"
@@ -43,15 +42,7 @@ func TestPublishCountsVillagesAsTheArea(t *testing.T) {
 	}
 	want := areas[0].Villages
 
-	_, sums, err := bs.CreateDrafts(ctx, bids.Rule{Province: "12", Mode: "province"}, 0)
-	if err != nil || len(sums) != 1 {
-		t.Fatalf("drafts: %v %d, want 1", err, len(sums))
-	}
-	id := sums[0].ID
-	deadline, ceiling := time.Now().Add(30*24*time.Hour), int64(9_000_000_000)
-	if _, err := bs.Update(ctx, id, bids.Patch{Deadline: &deadline, CeilingVND: &ceiling}); err != nil {
-		t.Fatal(err)
-	}
+	id := readyDrafts(t, ctx, bs, bids.Rule{Province: "12", Mode: "province"}, 1)[0]
 	if _, err := bs.Publish(ctx, id, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,26 @@ func groupVillages(t *testing.T, ctx context.Context, st *survey.Store, as *area
 	return got
 }
 
+// readyDrafts makes the drafts of rule (want of them) and gives each a
+// deadline in 30 days and a ceiling, all publishing needs; it returns
+// their ids in the order made.
+func readyDrafts(t *testing.T, ctx context.Context, bs *bids.Store, rule bids.Rule, want int) []int64 {
+	t.Helper()
+	_, sums, err := bs.CreateDrafts(ctx, rule, 0)
+	if err != nil || len(sums) != want {
+		t.Fatalf("drafts: %v %d, want %d", err, len(sums), want)
+	}
+	ids := make([]int64, len(sums))
+	for i, s := range sums {
+		deadline, ceiling := time.Now().Add(30*24*time.Hour), int64(9_000_000_000)
+		if _, err := bs.Update(ctx, s.ID, bids.Patch{Deadline: &deadline, CeilingVND: &ceiling}); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = s.ID
+	}
+	return ids
+}
+
 // problemCodes returns the codes of an *InputError's problems by the
 // value they name ("" for none), or nil when err is no InputError.
 func problemCodes(err error) map[string]string {
@@ -103,21 +123,13 @@ func TestPublishAreaHeldByAnotherPublishedPackage(t *testing.T) {
 	a1, a2, a3 := ids[0], ids[1], ids[2]
 
 	// One draft per area (each is over a cap of 1 household), in area order.
-	_, sums, err := bs.CreateDrafts(ctx, bids.Rule{Province: "12", Mode: "cap", CapKind: "households", Cap: 1}, 0)
-	if err != nil || len(sums) != 3 {
-		t.Fatalf("drafts: %v %d, want 3", err, len(sums))
-	}
 	pkg := map[int64]int64{} // area → package
-	for _, s := range sums {
-		d, err := bs.Get(ctx, s.ID)
+	for _, id := range readyDrafts(t, ctx, bs, bids.Rule{Province: "12", Mode: "cap", CapKind: "households", Cap: 1}, 3) {
+		d, err := bs.Get(ctx, id)
 		if err != nil || len(d.Areas) != 1 {
-			t.Fatalf("draft %d: %v %+v", s.ID, err, d.Areas)
+			t.Fatalf("draft %d: %v %+v", id, err, d.Areas)
 		}
-		pkg[d.Areas[0].ID] = s.ID
-		deadline, ceiling := time.Now().Add(30*24*time.Hour), int64(9_000_000_000)
-		if _, err := bs.Update(ctx, s.ID, bids.Patch{Deadline: &deadline, CeilingVND: &ceiling}); err != nil {
-			t.Fatal(err)
-		}
+		pkg[d.Areas[0].ID] = id
 	}
 	p1, p2, p3 := pkg[a1], pkg[a2], pkg[a3]
 	move := func(to, areaID int64) func() error {
