@@ -148,9 +148,12 @@ func ParseBbox(v string) (orb.Bound, *phusong.Problem) {
 }
 
 // ParseDatetime parses the datetime parameter into a half-open range
-// [start, end): an instant t gives [t, t+1 µs) (timestamps are stored to
-// the microsecond), a date the whole UTC day, an interval a/b includes both
-// ends (a date as b includes that day); ".." or an empty side is open.
+// [start, end): an instant t gives [t, t+1 µs) when it has fractions of a
+// second (timestamps are stored to the microsecond) and the whole second
+// when it has none — the features print their times to the second, so a
+// time copied from one finds it; a date gives the whole UTC day; an
+// interval a/b includes both ends, b in the same way; ".." or an empty
+// side is open.
 func ParseDatetime(v string) (start, end *time.Time, _ *phusong.Problem) {
 	bad := problem("datetime", "bad_datetime", v,
 		"datetime là thời điểm RFC 3339 (2026-01-15T08:00:00Z), ngày (2026-01-15) hoặc khoảng a/b (dùng .. cho đầu mở).",
@@ -164,16 +167,24 @@ func ParseDatetime(v string) (start, end *time.Time, _ *phusong.Problem) {
 		}
 		return time.Time{}, false, false
 	}
+	// after is the end of the span an instant or date s (parsed as t) names.
+	after := func(s string, t time.Time, day bool) time.Time {
+		switch {
+		case day:
+			return t.AddDate(0, 0, 1)
+		case strings.Contains(s, "."):
+			return t.Add(time.Microsecond)
+		default:
+			return t.Add(time.Second)
+		}
+	}
 	a, b, interval := strings.Cut(v, "/")
 	if !interval {
 		t, day, ok := parse(v)
 		if !ok {
 			return nil, nil, &bad
 		}
-		e := t.Add(time.Microsecond)
-		if day {
-			e = t.AddDate(0, 0, 1)
-		}
+		e := after(v, t, day)
 		return &t, &e, nil
 	}
 	if (a == "" || a == "..") && (b == "" || b == "..") {
@@ -191,10 +202,7 @@ func ParseDatetime(v string) (start, end *time.Time, _ *phusong.Problem) {
 		if !ok {
 			return nil, nil, &bad
 		}
-		e := t.Add(time.Microsecond)
-		if day {
-			e = t.AddDate(0, 0, 1)
-		}
+		e := after(b, t, day)
 		end = &e
 	}
 	if start != nil && end != nil && !start.Before(*end) {

@@ -11,6 +11,7 @@ import (
 
 func TestParseItemsQuery(t *testing.T) {
 	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339Nano, s); return t }
 	tests := []struct {
 		name, in      string
 		limit, offset int
@@ -28,6 +29,11 @@ func TestParseItemsQuery(t *testing.T) {
 		{"date", "datetime=2026-01-15", feature.DefaultLimit, 0, day("2026-01-15"), day("2026-01-16"), false, 0, ""},
 		{"interval open end", "datetime=2026-01-15/..", feature.DefaultLimit, 0, day("2026-01-15"), time.Time{}, false, 0, ""},
 		{"interval open start", "datetime=../2026-01-31", feature.DefaultLimit, 0, time.Time{}, day("2026-02-01"), false, 0, ""},
+		// An instant to the second, as the features print their times,
+		// spans that second; with fractions, the microsecond it names.
+		{"instant to the second", "datetime=2026-01-15T03:03:44Z", feature.DefaultLimit, 0, at("2026-01-15T03:03:44Z"), at("2026-01-15T03:03:45Z"), false, 0, ""},
+		{"instant with fractions", "datetime=2026-01-15T03:03:44.5Z", feature.DefaultLimit, 0, at("2026-01-15T03:03:44.5Z"), at("2026-01-15T03:03:44.500001Z"), false, 0, ""},
+		{"interval to a second", "datetime=2026-01-15T00:00:00Z/2026-01-15T03:03:44Z", feature.DefaultLimit, 0, at("2026-01-15T00:00:00Z"), at("2026-01-15T03:03:45Z"), false, 0, ""},
 		{"filters", "province=12&status=accepted", feature.DefaultLimit, 0, time.Time{}, time.Time{}, false, 2, ""},
 		{"f=json", "f=json", feature.DefaultLimit, 0, time.Time{}, time.Time{}, false, 0, ""},
 		{"limit zero", "limit=0", 0, 0, time.Time{}, time.Time{}, false, 0, "bad_limit"},
