@@ -872,7 +872,7 @@ function renderSelection() {
       el('button', { type: 'button', class: 'primary', 'data-action': 'accepted', disabled: m.busy }, t('accept')),
       el('button', { type: 'button', 'data-action': 'returned', disabled: m.busy }, t('return')),
       el('button', { type: 'button', 'data-action': 'clear' }, t('selClear'))),
-    el('p', { id: 'decision-error', class: 'error', role: 'alert' }, err ? err[state.lang] : ''));
+    el('p', { id: 'decision-error', class: 'error', role: 'alert', tabindex: '-1' }, err ? err[state.lang] : ''));
 }
 
 async function onDecisionClick(ev) {
@@ -917,11 +917,16 @@ async function onDecisionClick(ev) {
     if (m.detail && m.detail.kind === 'point') openPoint(m.detail.data.id, false);
     hooks.notice(notice);
     hooks.dataChanged();
+    // The panel that held the pressed button is gone: keyboard users go
+    // on from the notice that says what was done.
+    $('#notice')?.focus();
   } catch (e) {
     m.busy = false;
     if (e.status === 401) return;
     m.decisionError = e instanceof APIError ? e.both() : { vi: String(e), en: String(e) };
     renderSelection();
+    // The buttons were redrawn: focus what went wrong, not the page body.
+    $('#decision-error')?.focus();
   }
 }
 
@@ -990,7 +995,9 @@ function renderRecompute() {
   const r = m.recompute;
   $('#recompute-scope').textContent = t('recomputeScope')(m.filters.province);
   const b = $('#recompute');
-  b.disabled = r.busy;
+  // aria-disabled, not disabled: a disabled button loses keyboard focus
+  // (to the page body); recompute() ignores presses while busy.
+  b.setAttribute('aria-disabled', r.busy ? 'true' : 'false');
   box.setAttribute('aria-busy', r.busy ? 'true' : 'false');
   const out = $('#recompute-status');
   out.className = '';

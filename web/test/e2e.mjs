@@ -579,6 +579,8 @@ try {
   assert.equal((await accepted).status(), 200);
   assert.equal((await accepted).request().postDataJSON().from, 'submitted');
   await rev.page.locator('#notice:not([hidden])').waitFor();
+  // The decision panel is gone; keyboard focus goes on from the notice.
+  await rev.page.waitForFunction(() => document.activeElement && document.activeElement.id === 'notice');
   await textSettles(rev.page, '#notice', `Lượt nộp số ${secondID}: đã chấp nhận.`);
   await visible(rev.page, '#map-queue li.hint');
   // The map draws the new state: the tiles came again, every village of
@@ -792,11 +794,14 @@ try {
   await jump(rev.page, lc1, 11);
   assert.equal(await rev.page.evaluate(() => window.phusong.map.querySourceFeatures('areas', { sourceLayer: 'areas' }).length), 0, 'no area before the update');
   const recomputeResp = rev.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/areas/recompute');
-  await rev.page.locator('#recompute').click();
+  // With the keyboard: focus stays on the button while the job runs.
+  await rev.page.locator('#recompute').focus();
+  await rev.page.keyboard.press('Enter');
   const rc = await recomputeResp;
   assert.equal(rc.status(), 202, 'the update runs as a job');
   assert.deepEqual(rc.request().postDataJSON(), { province: '12' });
   await rev.page.locator('#recompute-status[data-state="done"]').waitFor();
+  assert.equal(await rev.page.evaluate(() => document.activeElement.id), 'recompute', 'focus stays on the button');
   await textSettles(rev.page, '#recompute-status', 'Đã cập nhật vùng lõm sóng của Tỉnh Lai Châu: 2 thôn, 2 vùng, 2 trạm đề xuất. Thay đổi: 2 vùng mới.');
   assert.equal(await rev.page.isDisabled('#recompute'), false);
   await mapReady(rev.page, 'areas');
