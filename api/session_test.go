@@ -49,7 +49,7 @@ func TestSessionFlow(t *testing.T) {
 	if resp.StatusCode != 403 || decodeErr(t, out).Error.Code != "csrf_token_invalid" {
 		t.Fatalf("without CSRF token: got %d %s, want 403 csrf_token_invalid", resp.StatusCode, out)
 	}
-	resp, out = e.do("POST", "/api/v1/users", body, cookie, withHeader("X-CSRF-Token", "wrong"))
+	resp, _ = e.do("POST", "/api/v1/users", body, cookie, withHeader("X-CSRF-Token", "wrong"))
 	if resp.StatusCode != 403 {
 		t.Fatalf("with a wrong CSRF token: got %d, want 403", resp.StatusCode)
 	}

@@ -216,24 +216,19 @@ func printReport(w io.Writer, rep *intake.Report, err error, asJSON bool) {
 	}
 }
 
-// storedCheckCodes are the problems of the database check (checkStored in
-// geo/survey), by severity: rows that duplicate a stored point, ref_ids
-// that update one. The file check never finds them, so the report printed
-// before does not hold them, and a rejection would otherwise come with
-// "0 errors" and no reason.
-var storedCheckCodes = map[string]string{"duplicates_stored_point": "error", "updates_stored_point": "warning"}
-
 // storedProblemLines is how many database-check problems are printed; the
 // rest are counted.
 const storedProblemLines = 30
 
 // printStoredProblems prints the database check's problems of a
-// submission one by one: severity, row, column, code, then the message in
+// submission (survey.StoredCheckSeverity) one by one, since the report
+// printed before never holds them and a rejection would otherwise come
+// with "0 errors" and no reason: severity, row, column, code, then the message in
 // Vietnamese and in English.
 func printStoredProblems(w io.Writer, sub survey.Submission) {
 	var ps []phusong.Problem
 	for _, p := range sub.Problems {
-		if storedCheckCodes[p.Code] != "" {
+		if survey.StoredCheckSeverity[p.Code] != "" {
 			ps = append(ps, p)
 		}
 	}
@@ -246,7 +241,7 @@ func printStoredProblems(w io.Writer, sub survey.Submission) {
 			fmt.Fprintf(w, "  … và %d vấn đề khác / and %d more\n", len(ps)-i, len(ps)-i)
 			break
 		}
-		fmt.Fprintf(w, "  [%s] dòng/row %d %s %s\n    %s\n    %s\n", storedCheckCodes[p.Code], p.Row, p.Column, p.Code, p.VI, p.EN)
+		fmt.Fprintf(w, "  [%s] dòng/row %d %s %s\n    %s\n    %s\n", survey.StoredCheckSeverity[p.Code], p.Row, p.Column, p.Code, p.VI, p.EN)
 	}
 }
 

@@ -567,6 +567,11 @@ type copyResult struct {
 
 var errCopyStopped = errors.New("survey: copy stopped")
 
+// StoredCheckSeverity names the problems checkStored raises, by severity:
+// the file check never finds them, so a caller that printed the file's
+// report shows these from Submission.Problems.
+var StoredCheckSeverity = map[string]string{"duplicates_stored_point": "error", "updates_stored_point": "warning"}
+
 // storedCheck is what checkStored found: every duplicate and update
 // counted, the first ones (within the budget) as problems.
 type storedCheck struct {

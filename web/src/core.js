@@ -149,7 +149,7 @@ export async function api(method, path, body, extraHeaders) {
 
 // role helpers
 // The operators' own spelling of their names (accounts and signal rows carry codes).
-export const OPERATOR_NAMES = { viettel: 'Viettel', vinaphone: 'VinaPhone', mobifone: 'MobiFone', vietnamobile: 'Vietnamobile' };
+const OPERATOR_NAMES = { viettel: 'Viettel', vinaphone: 'VinaPhone', mobifone: 'MobiFone', vietnamobile: 'Vietnamobile' };
 export const operatorName = (code) => OPERATOR_NAMES[code] || code;
 
 export const isReviewer = () => !!state.me && (state.me.role === 'reviewer' || state.me.role === 'admin');
